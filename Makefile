@@ -1,0 +1,33 @@
+# Refinery: the README's two commands are `make demo` and `make test`.
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+CONFIG ?= release
+BIN = .build/$(CONFIG)
+
+.PHONY: demo test build deps bench bench-simulate bench-bpt clean
+
+deps:
+	@sh scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+## The main job: the end-to-end demo on workspaces/tt2l.
+demo: build
+	$(BIN)/refinery demo --workspace workspaces/tt2l
+
+## The tests (what CI runs).
+test: deps
+	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) test -c $(CONFIG)
+
+## Benchmarks print figures; they never fail on a timing.
+bench: bench-simulate bench-bpt
+
+bench-simulate: build
+	$(BIN)/refinery-bench simulate
+
+bench-bpt: build
+	$(BIN)/refinery-bench bpt
+
+clean:
+	rm -rf .build

@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+// Refinery: refinable modeling for unbinned SMEFT analyses (R. Schöfbeck, 2025).
+import PackageDescription
+
+/// Release-mode settings shared by the numerical modules: the learner and the simulation are
+/// hot loops over millions of events.
+let numerics: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
+
+/// The systematic-effect plugins shipped with Refinery (Plugins/<Name>), paper section 7.
+let bundledPlugins = ["Scale"]
+
+let package = Package(
+    name: "Refinery",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "refinery", targets: ["refinery"]),
+        .executable(name: "refinery-bench", targets: ["RefineryBench"]),
+        .library(name: "RefineryPluginKit", targets: ["RefineryPluginKit"]),
+    ] + bundledPlugins.map { .library(name: "Refinery\($0)", type: .dynamic, targets: ["\($0)Plugin"]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The plugin ABI (C header) and the Swift kit for plugin authors.
+        .target(name: "RefineryPluginABI"),
+        .target(name: "RefineryPluginKit", dependencies: ["RefineryPluginABI"]),
+        // The learner: Algorithm 1 of the paper. No I/O, no physics, no plugins.
+        .target(name: "BoostedParametricTree", swiftSettings: numerics),
+        // The toy tt̄(2ℓ) simulation (shared/design/physics-toy.md).
+        .target(name: "TopPairSimulation", swiftSettings: numerics),
+        // Columnar data sets on disk (.npy + manifest), hashing, atomic writes.
+        .target(name: "EventData", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SVG plots of histograms and ratios.
+        .target(name: "Charts"),
+        // The host's version and build commit.
+        .plugin(name: "GitCommitPlugin", capability: .buildTool(), path: "Sources/GitCommitPlugin"),
+        .target(name: "RefineryBuildInfo", plugins: ["GitCommitPlugin"]),
+        // The pipeline: workspace, simulate/inspect, orchestration.
+        .target(name: "RefineryCore", dependencies: [
+            "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "refinery", dependencies: [
+            "RefineryCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "RefineryBench", dependencies: [
+            "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData",
+        ], swiftSettings: numerics),
+
+    ] + bundledPlugins.map {
+        // Each bundled systematic is its own dynamic library; the host never links one.
+        .target(name: "\($0)Plugin", dependencies: ["RefineryPluginKit"], path: "Plugins/\($0)")
+    } + [
+        .testTarget(name: "BoostedParametricTreeTests", dependencies: ["BoostedParametricTree"]),
+        .testTarget(name: "TopPairSimulationTests", dependencies: ["TopPairSimulation"]),
+        .testTarget(name: "EventDataTests", dependencies: ["EventData"]),
+        .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore"]),
+        .testTarget(name: "RefineryCLITests", dependencies: ["RefineryCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A trained Boosted Parametric Tree: the estimate T(x|ν) = ν_A Δ_A(x) of the log-DCR
+/// log dσ(x|ν)/dσ(x|0) (eq. 56), so that the DCR is S(x|ν) = exp(T(x|ν)) (eq. 62).
+///
+/// Prediction needs only raw `Double` features (thresholds are in x units), not the binner.
+/// Saving (``encoded()``) and loading (``init(decoding:)``) round-trips every bit.
+public struct BPTModel: Sendable, Equatable {
+    /// The settings it was trained with (`bins` is the binner's actual maximum).
+    public let settings: BPTSettings
+    public let parameterNames: [String]
+    public let terms: [PolynomialTerm]
+    public let basePoints: [[Double]]
+    public let featureCount: Int
+    public let trees: [BPTTree]
+
+    public init(settings: BPTSettings, parameterNames: [String], terms: [PolynomialTerm], basePoints: [[Double]],
+                featureCount: Int, trees: [BPTTree]) {
+        self.settings = settings
+        self.parameterNames = parameterNames
+        self.terms = terms
+        self.basePoints = basePoints
+        self.featureCount = featureCount
+        self.trees = trees
+    }
+
+    /// Prediction is parallel over events; each event's result does not depend on the threads.
+    private static let eventsPerTask = 4096
+
+    /// T(x|ν) for every event of row-major `x` (`count × featureCount`), eq. (C.32):
+    /// Σ_b η Σ_j 1_j(x) ν_A Δ_{A,j}.
+    ///
+    /// - Complexity: O(count · B · depth) after O(B · leaves · N_Δ) to fold ν into each leaf.
+    public func predict(x: [Double], count: Int, nu: [Double], threads: Int = 1) -> [Double] {
+        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
+        precondition(nu.count == parameterNames.count, "nu must have one value per parameter")
+        let eta = settings.learningRate
+        let termValues = terms.map { $0.value(at: nu) }
+        // η ν_A Δ_{A,j} per leaf of every tree: the per-event work is then one lookup per tree.
+        let leafValues: [[Double]] = trees.map { tree in
+            tree.leafCoefficients.map { delta in
+                var t = 0.0
+                for a in 0..<termValues.count { t += termValues[a] * delta[a] }
+                return eta * t
+            }
+        }
+        var result = [Double](repeating: 0, count: count)
+        let nf = featureCount
+        x.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { out in
+                let x = x.baseAddress, out = out.baseAddress!
+                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+                ParallelExecutor(threads: threads).forEach(tasks) { task in
+                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
+                        let row = x! + i * nf
+                        var t = 0.0
+                        for (b, tree) in trees.enumerated() { t += leafValues[b][tree.leaf(features: row)] }
+                        out[i] = t
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The DCR estimate S(x|ν) = exp(T(x|ν)) (eq. 62) per event.
+    public func ratio(x: [Double], count: Int, nu: [Double], threads: Int = 1) -> [Double] {
+        predict(x: x, count: count, nu: nu, threads: threads).map { exp($0) }
+    }
+
+    /// The coefficient functions Δ_A(x) = Σ_b η Δ_{A,j_b(x)} (eq. 57), row-major
+    /// `count × terms.count`.
+    public func coefficients(x: [Double], count: Int, threads: Int = 1) -> [Double] {
+        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
+        let nt = terms.count
+        let eta = settings.learningRate
+        var result = [Double](repeating: 0, count: count * nt)
+        let nf = featureCount
+        x.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { out in
+                let x = x.baseAddress, out = out.baseAddress!
+                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+                ParallelExecutor(threads: threads).forEach(tasks) { task in
+                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
+                        let row = x! + i * nf
+                        let o = out + i * nt
+                        for tree in trees {
+                            let delta = tree.leafCoefficients[tree.leaf(features: row)]
+                            for a in 0..<nt { o[a] += eta * delta[a] }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// How often each feature is used in a split, over all trees.
+    public var splitCounts: [Int] {
+        var counts = [Int](repeating: 0, count: featureCount)
+        for tree in trees { for f in tree.splitFeature { counts[f] += 1 } }
+        return counts
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Trains a Boosted Parametric Tree (Algorithm 1): B CART trees with the loss of eq. (C.31),
+/// leaf coefficients from eq. (C.29), and after each tree the reweighting of every base-point
+/// sample by exp(−η t*(x|ν)) (eq. C.13); the nominal sample never changes.
+///
+/// Usage:
+/// ```swift
+/// let trainer = try BPTTrainer(problem: problem, settings: BPTSettings(trees: 300), threads: 2)
+/// let model = try trainer.train(consume data) { done, total in print("\(done)/\(total)") }
+/// ```
+/// Results are bit-identical for any `threads`.
+public final class BPTTrainer: Sendable {
+    public let problem: ParametricProblem
+    public let settings: BPTSettings
+    public let threads: Int
+    let design: DesignMatrix
+
+    /// Validates the settings and the problem (including the rank of the base points).
+    public init(problem: ParametricProblem, settings: BPTSettings = BPTSettings(),
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        try settings.validate()
+        try problem.validate()
+        self.problem = problem
+        self.settings = settings
+        self.threads = max(1, threads)
+        self.design = try problem.designMatrix()
+    }
+
+    /// Trains on data the trainer may consume; pass it with `consume` so that the weight arrays
+    /// are reweighted in place instead of copied.
+    public func train(_ data: consuming BPTTrainingData, progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+        try train(updating: &data, progress: progress)
+    }
+
+    /// Trains and leaves the boosted base-point weights w^(B) (eq. C.13) in `data`: what is left
+    /// of each base point's deviation from the nominal after removing the model,
+    /// w_i^(B) = w_i exp(−T(x_i|ν)). Useful as a closure diagnostic.
+    ///
+    /// `progress(done, total)` is called on the calling thread after every tree.
+    public func train(updating data: inout BPTTrainingData, progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+        try validate(&data)
+        let binner = data.nominal.binner
+        let nv = problem.basePoints.count
+        // Channels: 0 nominal, then reweighted base points, then base points with own events.
+        let reweighted = (0..<nv).filter { data.basePoints[$0].features == nil }
+        let own = (0..<nv).filter { data.basePoints[$0].features != nil }
+        var channelOf = [Int](repeating: 0, count: nv)
+        for (k, i) in reweighted.enumerated() { channelOf[i] = 1 + k }
+        for (k, i) in own.enumerated() { channelOf[i] = 1 + reweighted.count + k }
+        let channelCount = 1 + nv
+        // Histogram slots, group by group: [nominal, reweighted..., count₀], then per base point
+        // with its own events [weight, count].
+        let slotOfChannel = (0..<channelCount).map { c in
+            c <= reweighted.count ? c : reweighted.count + 2 + 2 * (c - reweighted.count - 1)
+        }
+
+        // Take ownership of the weight arrays (a move, not a copy) for pointer access.
+        var boxes = [ArrayBox<Double>](repeating: ArrayBox([]), count: channelCount)
+        boxes[0] = ArrayBox(data.nominalWeights)
+        data.nominalWeights = []
+        for i in 0..<nv {
+            boxes[channelOf[i]] = ArrayBox(data.basePoints[i].weights)
+            data.basePoints[i].weights = []
+        }
+        defer {
+            data.nominalWeights = boxes[0].array
+            for i in 0..<nv { data.basePoints[i].weights = boxes[channelOf[i]].array }
+        }
+        let codes = [data.nominal.codes] + own.map { data.basePoints[$0].features!.codes }
+        let counts = [data.nominal.count] + own.map { data.basePoints[$0].features!.count }
+        let layout = HistogramLayout(
+            featureCount: binner.featureCount,
+            binStride: (0..<binner.featureCount).map(binner.binCount(feature:)).max() ?? 1,
+            channelCount: channelCount, groupCount: codes.count,
+            binCounts: (0..<binner.featureCount).map(binner.binCount(feature:)))
+        let countSlots = [reweighted.count + 1] + own.indices.map { slotOfChannel[1 + reweighted.count + $0] + 1 }
+        let objective = NodeObjective(basePointCount: nv, termCount: problem.terms.count,
+                                      slotOfBasePoint: channelOf.map { slotOfChannel[$0] },
+                                      weightSlots: slotOfChannel, countSlots: countSlots,
+                                      minNodeSize: Double(settings.minNodeSize), design: design)
+        let executor = ParallelExecutor(threads: threads)
+        var trees: [BPTTree] = []
+        trees.reserveCapacity(settings.trees)
+
+        withMutablePointers(boxes) { weights in
+            withPointers(codes) { codePointers in
+                let channelPointers = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: channelCount)
+                channelPointers.initialize(from: weights, count: channelCount)
+                var groups: [RowGroup] = []
+                for g in 0..<codes.count {
+                    let firstChannel = g == 0 ? 0 : 1 + reweighted.count + (g - 1)
+                    let channelTotal = g == 0 ? 1 + reweighted.count : 1
+                    groups.append(RowGroup(
+                        codes: codePointers[g], count: counts[g],
+                        indices: .allocate(capacity: counts[g]), scratch: .allocate(capacity: counts[g]),
+                        slotStart: slotOfChannel[firstChannel], channelCount: channelTotal,
+                        weights: channelPointers + firstChannel))
+                }
+                defer {
+                    for group in groups { group.indices.deallocate(); group.scratch.deallocate() }
+                    channelPointers.deallocate()
+                }
+                let groupOfChannel = (0..<channelCount).map { c in
+                    c == 0 ? 0 : (c <= reweighted.count ? 0 : c - reweighted.count)
+                }
+                let grower = TreeGrower(groups: groups, layout: layout, objective: objective, binner: binner,
+                                        maxDepth: settings.maxDepth, executor: executor)
+                for b in 0..<settings.trees {
+                    let (tree, leaves) = grower.grow()
+                    trees.append(tree)
+                    reweight(leaves: leaves, objective: objective, channelOf: channelOf, groups: groups,
+                             groupOfChannel: groupOfChannel, weights: channelPointers, executor: executor)
+                    progress?(b + 1, settings.trees)
+                }
+            }
+        }
+        var modelSettings = settings
+        modelSettings.bins = binner.maxBins
+        return BPTModel(settings: modelSettings, parameterNames: problem.parameterNames, terms: problem.terms,
+                        basePoints: problem.basePoints, featureCount: binner.featureCount, trees: trees)
+    }
+
+    /// w_i ← exp(−η t*(x_i|ν)) w_i for every base point ν (eq. C.13), with
+    /// t*(x|ν) = ν_A Δ_{A,j(x)}: one factor per (leaf, base point), applied to the leaf's rows.
+    /// Base points run in parallel; each touches only its own weight array.
+    private func reweight(leaves: [TreeGrower.Leaf], objective: NodeObjective, channelOf: [Int], groups: [RowGroup],
+                          groupOfChannel: [Int], weights: UnsafeMutablePointer<UnsafeMutablePointer<Double>>,
+                          executor: ParallelExecutor) {
+        let eta = settings.learningRate
+        let predictions = leaves.map { objective.predictions(coefficients: $0.coefficients) }
+        executor.forEach(channelOf.count) { v in
+            let channel = channelOf[v]
+            let g = groupOfChannel[channel]
+            let w = weights[channel]
+            let indices = groups[g].indices
+            for (j, leaf) in leaves.enumerated() {
+                let factor = exp(-eta * predictions[j][v])
+                for i in leaf.node.begin[g]..<leaf.node.end[g] { w[Int(indices[i])] *= factor }
+            }
+        }
+    }
+}

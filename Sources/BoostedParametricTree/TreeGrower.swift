@@ -1,0 +1,202 @@
+import Foundation
+
+/// Grows one CART tree of Algorithm 1 on the current weights, depth first, reading top-down like
+/// LightGBM's `SerialTreeLearner::Train`: build the root histogram, find the best split from
+/// the histogram, partition the rows, build the smaller child's histogram and obtain the
+/// larger child's as parent minus smaller, recurse.
+final class TreeGrower {
+    /// Row ranges of a node, one per row group.
+    struct Node {
+        var begin: [Int]
+        var end: [Int]
+
+        func rows(_ g: Int) -> Int { end[g] - begin[g] }
+        var totalRows: Int { zip(begin, end).reduce(0) { $0 + $1.1 - $1.0 } }
+    }
+
+    /// A terminal node: its rows (for reweighting) and its coefficients Δ_{A,j}.
+    struct Leaf {
+        let node: Node
+        let coefficients: [Double]
+    }
+
+    /// Splits must lower the loss by more than this fraction of the node's loss; smaller
+    /// "gains" are floating-point rounding of the sums, not structure in the data.
+    static let relativeGainTolerance = 1e-14
+
+    let groups: [RowGroup]
+    let layout: HistogramLayout
+    let objective: NodeObjective
+    let binner: FeatureBinner
+    let maxDepth: Int
+    let executor: ParallelExecutor
+    private let builder: HistogramBuilder
+    private let finder: SplitFinder
+    private var freeBuffers: [UnsafeMutablePointer<Double>] = []
+    private var allBuffers: [UnsafeMutablePointer<Double>] = []
+
+    // The tree under construction.
+    private var splitFeature: [Int] = []
+    private var threshold: [Double] = []
+    private var leftChild: [Int] = []
+    private var rightChild: [Int] = []
+    private var leaves: [Leaf] = []
+
+    init(groups: [RowGroup], layout: HistogramLayout, objective: NodeObjective, binner: FeatureBinner,
+         maxDepth: Int, executor: ParallelExecutor) {
+        self.groups = groups
+        self.layout = layout
+        self.objective = objective
+        self.binner = binner
+        self.maxDepth = maxDepth
+        self.executor = executor
+        builder = HistogramBuilder(layout: layout, groups: groups, executor: executor)
+        finder = SplitFinder(layout: layout, objective: objective, executor: executor)
+    }
+
+    deinit {
+        for buffer in allBuffers { buffer.deallocate() }
+    }
+
+    private func acquireBuffer() -> UnsafeMutablePointer<Double> {
+        if let buffer = freeBuffers.popLast() { return buffer }
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: layout.size)
+        allBuffers.append(buffer)
+        return buffer
+    }
+
+    private func release(_ buffer: UnsafeMutablePointer<Double>?) {
+        if let buffer { freeBuffers.append(buffer) }
+    }
+
+    /// Grows a tree over all rows of every group and returns it with its leaves.
+    ///
+    /// - Complexity: per level, O(R_small · F · C) to build histograms of the smaller children
+    ///   plus O(R) to partition, and O(nodes · F · B · N_V²) for the split search.
+    func grow() -> (tree: BPTTree, leaves: [Leaf]) {
+        splitFeature = []; threshold = []; leftChild = []; rightChild = []; leaves = []
+        // Identity order at the root keeps the first pass sequential in memory.
+        executor.forEach(groups.count) { g in
+            let indices = self.groups[g].indices
+            for i in 0..<self.groups[g].count { indices[i] = UInt32(truncatingIfNeeded: i) }
+        }
+        let root = Node(begin: [Int](repeating: 0, count: groups.count), end: groups.map(\.count))
+        let histogram = acquireBuffer()
+        builder.build(begin: root.begin, end: root.end, into: histogram)
+        // Totals from feature 0: every row lands in exactly one of its bins.
+        var totals = [Double](repeating: 0, count: layout.slotCount)
+        for b in 0..<layout.binCounts[0] {
+            for k in 0..<layout.slotCount { totals[k] += histogram[b * layout.slotCount + k] }
+        }
+        let rootReference = grow(node: root, histogram: canSplit(root, depth: 0) ? histogram : nil,
+                                 totals: totals, depth: 0)
+        release(histogram)
+        precondition(splitFeature.isEmpty ? rootReference == ~0 : rootReference == 0)
+        let tree = BPTTree(splitFeature: splitFeature, threshold: threshold, left: leftChild, right: rightChild,
+                           leafCoefficients: leaves.map(\.coefficients))
+        return (tree, leaves)
+    }
+
+    /// A node can be split if it is above the maximum depth and every sample has enough events
+    /// for two children.
+    private func canSplit(_ node: Node, depth: Int) -> Bool {
+        guard depth < maxDepth else { return false }
+        let needed = 2 * objective.minNodeSize
+        for g in 0..<groups.count where Double(node.rows(g)) < needed { return false }
+        return true
+    }
+
+    /// Returns the child reference of `node` (≥ 0 internal, < 0 leaf). `histogram` is nil when
+    /// the node cannot be split; the caller keeps ownership of it.
+    private func grow(node: Node, histogram: UnsafeMutablePointer<Double>?, totals: [Double], depth: Int) -> Int {
+        guard let histogram, let split = bestSplit(histogram: histogram, totals: totals) else {
+            let coefficients = totals.withUnsafeBufferPointer { objective.coefficients($0.baseAddress!) }
+            leaves.append(Leaf(node: node, coefficients: coefficients))
+            return ~(leaves.count - 1)
+        }
+        let index = splitFeature.count
+        splitFeature.append(split.feature)
+        threshold.append(binner.edges[split.feature][split.bin])
+        leftChild.append(0)
+        rightChild.append(0)
+
+        var leftNode = node, rightNode = node
+        var middle = [Int](repeating: 0, count: groups.count)
+        middle.withUnsafeMutableBufferPointer { middle in
+            let middle = middle.baseAddress!
+            executor.forEach(groups.count) { g in
+                middle[g] = self.partition(group: g, begin: node.begin[g], end: node.end[g],
+                                           feature: split.feature, bin: split.bin)
+            }
+        }
+        leftNode.end = middle
+        rightNode.begin = middle
+        let leftTotals = finder.leftSums(histogram: histogram, split: split)
+        let rightTotals = zip(totals, leftTotals).map { $0 - $1 }
+
+        let leftSplittable = canSplit(leftNode, depth: depth + 1)
+        let rightSplittable = canSplit(rightNode, depth: depth + 1)
+        var leftHistogram: UnsafeMutablePointer<Double>? = nil
+        var rightHistogram: UnsafeMutablePointer<Double>? = nil
+        if leftSplittable || rightSplittable {
+            // The larger child's histogram is parent minus smaller child: one pass over the
+            // smaller child's rows instead of over all of the parent's.
+            let leftIsSmaller = leftNode.totalRows <= rightNode.totalRows
+            let small = leftIsSmaller ? leftNode : rightNode
+            let smallHistogram = acquireBuffer()
+            builder.build(begin: small.begin, end: small.end, into: smallHistogram)
+            if leftIsSmaller ? rightSplittable : leftSplittable {
+                builder.subtract(smallHistogram, from: histogram)
+            }
+            leftHistogram = leftIsSmaller ? smallHistogram : histogram
+            rightHistogram = leftIsSmaller ? histogram : smallHistogram
+            // The parent's buffer now belongs to the larger child; release only our own.
+            defer { release(smallHistogram) }
+            leftChild[index] = grow(node: leftNode, histogram: leftSplittable ? leftHistogram : nil,
+                                    totals: leftTotals, depth: depth + 1)
+            rightChild[index] = grow(node: rightNode, histogram: rightSplittable ? rightHistogram : nil,
+                                     totals: rightTotals, depth: depth + 1)
+        } else {
+            leftChild[index] = grow(node: leftNode, histogram: nil, totals: leftTotals, depth: depth + 1)
+            rightChild[index] = grow(node: rightNode, histogram: nil, totals: rightTotals, depth: depth + 1)
+        }
+        return index
+    }
+
+    /// The best split if it lowers the loss of eq. (C.31) beyond rounding, else nil.
+    private func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate? {
+        let parentLoss = totals.withUnsafeBufferPointer { objective.loss($0.baseAddress!) }
+        let split = finder.bestSplit(histogram: histogram, totals: totals)
+        guard split.isValid, parentLoss - split.childLoss > Self.relativeGainTolerance * abs(parentLoss) else {
+            return nil
+        }
+        return split
+    }
+
+    /// Stable in-place partition of a group's row range: rows with code ≤ bin first.
+    /// Returns the first index of the right part.
+    ///
+    /// - Complexity: O(end − begin).
+    private func partition(group g: Int, begin: Int, end: Int, feature: Int, bin: Int) -> Int {
+        let group = groups[g]
+        let codes = group.codes + feature
+        let stride = layout.featureCount
+        let indices = group.indices
+        let scratch = group.scratch
+        let limit = UInt8(truncatingIfNeeded: bin)
+        var write = begin
+        var spilled = 0
+        for i in begin..<end {
+            let row = indices[i]
+            if codes[Int(row) * stride] <= limit {
+                indices[write] = row
+                write += 1
+            } else {
+                scratch[spilled] = row
+                spilled += 1
+            }
+        }
+        (indices + write).update(from: scratch, count: spilled)
+        return write
+    }
+}

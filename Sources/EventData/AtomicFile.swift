@@ -1,0 +1,65 @@
+import Foundation
+
+/// Atomic writes: a crash never leaves a half-written artifact under its final name.
+public enum AtomicFile {
+    /// Writes `data` to a temporary file in the same directory, flushes it, then renames it
+    /// over `url` (rename is atomic within one file system).
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw EventDataError.io(path: directory.path, reason: "cannot create directory: \(error.localizedDescription)")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw EventDataError.io(path: temporary.path, reason: "cannot create: \(String(cString: strerror(errno)))")
+        }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno)); return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if let failure {
+            unlink(temporary.path)
+            throw EventDataError.io(path: url.path, reason: "write failed: \(failure)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw EventDataError.io(path: url.path, reason: "rename failed: \(reason)")
+        }
+    }
+
+    /// Replaces directory `destination` by `staged` (a complete directory written next to it).
+    /// The old directory, if any, is moved aside first and removed only after the rename.
+    public static func replaceDirectory(_ destination: URL, with staged: URL) throws {
+        let fm = FileManager.default
+        var aside: URL?
+        if fm.fileExists(atPath: destination.path) {
+            let old = destination.deletingLastPathComponent()
+                .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
+            try? fm.removeItem(at: old)
+            guard rename(destination.path, old.path) == 0 else {
+                throw EventDataError.io(path: destination.path, reason: "cannot move aside: \(String(cString: strerror(errno)))")
+            }
+            aside = old
+        }
+        guard rename(staged.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if let aside { _ = rename(aside.path, destination.path) }
+            throw EventDataError.io(path: destination.path, reason: "rename failed: \(reason)")
+        }
+        if let aside { try? fm.removeItem(at: aside) }
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+
+/// `refinery-bench <simulate|bpt> [options]`: benchmarks print figures, they never fail on a
+/// timing. See README "Benchmarks".
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "simulate":
+    SimulationBenchmarks.run(args: Array(arguments.dropFirst()))
+case "bpt":
+    BPTBenchmarks.run(args: Array(arguments.dropFirst()))
+default:
+    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N]")
+    exit(arguments.isEmpty ? 0 : 64)
+}

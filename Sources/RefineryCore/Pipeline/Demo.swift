@@ -1,0 +1,72 @@
+import EventData
+import Foundation
+import TopPairSimulation
+
+/// `refinery demo`: the end-to-end job on one workspace at its demo size.
+public enum Demo {
+    public struct Summary: Sendable {
+        public var workspace: URL
+        public var samples: [URL]
+        public var reports: [InspectionReport]
+        public var plots: [URL]
+        public var seconds: Double
+
+        public var text: String {
+            var lines = ["", "Refinery demo finished in \(String(format: "%.1f", seconds)) s on \(workspace.path)", ""]
+            for report in reports {
+                lines.append("\(report.name): \(report.fiducialEvents) fiducial events, σ_fid = \(String(format: "%.4f", report.fiducialCrossSectionPb)) pb")
+            }
+            lines.append("")
+            lines.append("samples:")
+            lines += samples.map { "  \($0.path)" }
+            lines.append("plots (open in a browser):")
+            lines += plots.map { "  \($0.path)" }
+            lines.append("reports:")
+            lines.append("  \(workspace.appendingPathComponent("reports").path)")
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    public static func run(_ workspace: Workspace, events: Int?, threads: Int, log: @escaping (String) -> Void) throws -> Summary {
+        let start = Date()
+        var options = SampleProduction.Options(workspace: workspace, force: true, threads: threads)
+        options.nominalEvents = events ?? workspace.config.demo.nominalEvents
+        options.alternativeEvents = events ?? workspace.config.demo.alternativeEvents
+        if SampleCache.upToDate(workspace, options: options) {
+            log("samples are up to date (same seed, size and simulation settings): reusing them")
+        } else {
+            _ = try SampleProduction.run(workspace, options: options, log: log)
+        }
+        let samples = [workspace.nominalSample, workspace.alternativeSample]
+        var reports: [InspectionReport] = []
+        try FileManager.default.createDirectory(at: workspace.reportsDirectory, withIntermediateDirectories: true)
+        for url in samples {
+            let report = try Inspection.inspect(url)
+            log(report.text + "\n")
+            try AtomicFile.write(JSONEncoder.refinery.encode(report),
+                                 to: workspace.reportsDirectory.appendingPathComponent("inspect-\(url.lastPathComponent).json"))
+            reports.append(report)
+        }
+        log("drawing the observables for the SM and each Wilson coefficient (figure 4)")
+        let plots = try ObservablePlots.write(nominal: workspace.nominalSample, to: workspace.plotsDirectory)
+        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots,
+                       seconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// Decides whether the samples on disk already are what `simulate` would write.
+enum SampleCache {
+    static func upToDate(_ workspace: Workspace, options: SampleProduction.Options) -> Bool {
+        let wanted: [(URL, Generator, Int)] = [
+            (workspace.nominalSample, .nominal, options.nominalEvents),
+            (workspace.alternativeSample, .alternative, options.alternativeEvents),
+        ]
+        for (url, generator, events) in wanted {
+            var settings = SimulationSettings(seed: options.seed, generator: generator, fiducialEvents: events)
+            settings.crossSectionPb = workspace.config.simulation.crossSectionPb
+            guard let dataSet = try? DataSet.open(url), let expected = try? JSONValue.from(settings),
+                  dataSet.manifest.configuration == expected, dataSet.verify().isEmpty else { return false }
+        }
+        return true
+    }
+}

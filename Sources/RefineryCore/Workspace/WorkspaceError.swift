@@ -1,0 +1,23 @@
+import Foundation
+
+/// Errors about the workspace and its configuration, naming the file and field.
+public enum WorkspaceError: LocalizedError, Equatable {
+    case missingConfig(path: String)
+    case config(path: String, field: String?, problem: String)
+    case notAWorkspace(path: String)
+    case missingSample(path: String, command: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .missingConfig(path):
+            return "\(path) does not exist. A workspace is a folder with a \(WorkspaceConfig.fileName); copy workspaces/tt2l/\(WorkspaceConfig.fileName) to start one."
+        case let .config(path, field, problem):
+            if let field, !field.isEmpty { return "\(path): field '\(field)' \(problem)" }
+            return "\(path) \(problem)"
+        case let .notAWorkspace(path):
+            return "\(path) is not a workspace folder (no \(WorkspaceConfig.fileName) inside)."
+        case let .missingSample(path, command):
+            return "\(path) does not exist yet. Run `\(command)` first."
+        }
+    }
+}

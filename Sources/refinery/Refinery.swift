@@ -1,0 +1,16 @@
+import ArgumentParser
+import RefineryCore
+
+@main
+struct Refinery: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refinery",
+        abstract: "Refinable modeling for unbinned SMEFT analyses: simulate, learn systematic surrogates, record and archive.",
+        discussion: """
+        Start with `refinery demo` in the repository root: it runs the whole pipeline on the \
+        default workspace workspaces/tt2l and prints where its outputs are.
+        """,
+        version: RefineryVersion.description,
+        subcommands: [DemoCommand.self, SimulateCommand.self, InspectCommand.self, PluginsCommand.self, PluginWorkerCommand.self]
+    )
+}
