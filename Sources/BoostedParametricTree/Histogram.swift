@@ -78,7 +78,9 @@ final class HistogramBuilder {
     ///
     /// - Complexity: O(R · F · C_g) for R rows, F features and C_g channels per row, plus
     ///   O(blocks · F · bins · slots) to zero and reduce the partial histograms.
-    func build(begin: [Int], end: [Int], into destination: UnsafeMutablePointer<Double>) {
+    /// `identityOrder` says that `indices[i] == i` in the ranges (the root), so rows are read
+    /// without the indirection.
+    func build(begin: [Int], end: [Int], into destination: UnsafeMutablePointer<Double>, identityOrder: Bool = false) {
         var blocks: [Block] = []
         for g in 0..<groups.count where end[g] > begin[g] {
             let n = end[g] - begin[g]
@@ -92,7 +94,7 @@ final class HistogramBuilder {
         let size = layout.size
         if blocks.count <= 1 {
             destination.initialize(repeating: 0, count: size)
-            if let block = blocks.first { accumulate(block, into: destination) }
+            if let block = blocks.first { accumulate(block, into: destination, identityOrder: identityOrder) }
             return
         }
         if partialCapacity < blocks.count * size {
@@ -104,7 +106,7 @@ final class HistogramBuilder {
         executor.forEach(blocks.count) { t in
             let h = partials + t * size
             h.initialize(repeating: 0, count: size)
-            accumulate(blocks[t], into: h)
+            accumulate(blocks[t], into: h, identityOrder: identityOrder)
         }
         // Reduce in block order, one feature slice per task.
         let featureSize = layout.featureSize
@@ -122,7 +124,7 @@ final class HistogramBuilder {
     /// Adds the rows of one block to `histogram`: per row, every channel's weight and a count
     /// of one go into the row's bin of every feature, as one contiguous run of slots added two
     /// doubles at a time.
-    private func accumulate(_ block: Block, into histogram: UnsafeMutablePointer<Double>) {
+    private func accumulate(_ block: Block, into histogram: UnsafeMutablePointer<Double>, identityOrder: Bool) {
         let group = groups[block.group]
         let nf = layout.featureCount
         let slots = layout.slotCount
@@ -138,7 +140,7 @@ final class HistogramBuilder {
             let v = buffer.baseAddress!
             w[channels] = 1  // the count
             for i in block.begin..<block.end {
-                let row = Int(indices[i])
+                let row = identityOrder ? i : Int(indices[i])
                 for k in 0..<channels { w[k] = weights[k][row] }
                 let rowCodes = codes + row * nf
                 var base = histogram + group.slotStart

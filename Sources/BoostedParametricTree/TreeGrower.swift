@@ -82,7 +82,7 @@ final class TreeGrower {
         }
         let root = Node(begin: [Int](repeating: 0, count: groups.count), end: groups.map(\.count))
         let histogram = acquireBuffer()
-        builder.build(begin: root.begin, end: root.end, into: histogram)
+        builder.build(begin: root.begin, end: root.end, into: histogram, identityOrder: true)
         // Totals from feature 0: every row lands in exactly one of its bins.
         var totals = [Double](repeating: 0, count: layout.slotCount)
         for b in 0..<layout.binCounts[0] {
@@ -186,15 +186,15 @@ final class TreeGrower {
         let limit = UInt8(truncatingIfNeeded: bin)
         var write = begin
         var spilled = 0
+        // Branch-free: the side is data-dependent and unpredictable, so write the row to both
+        // places and advance only the matching cursor.
         for i in begin..<end {
             let row = indices[i]
-            if codes[Int(row) * stride] <= limit {
-                indices[write] = row
-                write += 1
-            } else {
-                scratch[spilled] = row
-                spilled += 1
-            }
+            let goesLeft = codes[Int(row) * stride] <= limit ? 1 : 0
+            indices[write] = row
+            scratch[spilled] = row
+            write += goesLeft
+            spilled += 1 - goesLeft
         }
         (indices + write).update(from: scratch, count: spilled)
         return write

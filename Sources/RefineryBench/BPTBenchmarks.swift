@@ -111,7 +111,7 @@ enum BPTBenchmarks {
             let model = try trainer.train(consume data)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let perTree = elapsed / Double(settings.trees)
-            print(String(format: "bpt toy (eq. C.33, %@, 6 × 10^5 events, %d trees, %d threads): %.2f ms/tree, "
+            print(String(format: "bpt toy (eq. C.33, %@, 10^5 events per sample, %d trees, %d threads): %.2f ms/tree, "
                 + "%.0f× faster than the reference %.2f s/tree (target ≥ 100×); %d splits",
                          label, settings.trees, threads, perTree * 1e3, referenceSecondsPerTree / perTree,
                          referenceSecondsPerTree, model.splitCounts.reduce(0, +)))

@@ -94,6 +94,7 @@ public enum SMEFT {
     }
 
     /// w(θ)/w0 = 1 + θ_m r_m + θ_m θ_n r_mn from a stored 20-coefficient row (eq. A.1).
+    @inlinable
     public static func weightRatio<C: RandomAccessCollection>(coefficients r: C, theta: [Double]) -> Double
         where C.Element == Double, C.Index == Int {
         precondition(r.count == coefficientCount && theta.count == poiCount, "need 20 coefficients and 5 θ")
@@ -112,6 +113,7 @@ public enum SMEFT {
 
     /// The same ratio evaluated directly from the amplitudes, (1 + θ·a)² + (θ·b)², for the
     /// event whose latent row is `latentRow` (`Latent.width` values).
+    @inlinable
     public static func directWeightRatio<C: RandomAccessCollection>(latentRow: C, theta: [Double]) -> Double
         where C.Element == Double, C.Index == Int {
         precondition(latentRow.count == Latent.width && theta.count == poiCount, "bad row or θ size")

@@ -1,0 +1,178 @@
+import BoostedParametricTree
+import Charts
+import EventData
+import Foundation
+
+/// Closure of a surrogate on its training base points (figures 5–9 of the paper): for each
+/// observable, the ratio to nominal of the training data D(ν) (dashed) and of the nominal
+/// reweighted by the surrogate, Ŝ(x|ν) = exp(T(x|ν)) (solid).
+///
+/// Criterion (docs/closure.md): in every bin of the populated bulk — the bins between the
+/// 1% and 99% nominal quantiles holding at least `minimumEvents` nominal events — the
+/// predicted ratio agrees with the data ratio within 3 standard deviations of the data
+/// ratio's statistical uncertainty plus a 0.5% modelling allowance. For reweighted data sets
+/// the uncertainty is that of the per-event factors (the same events enter both sums); for
+/// calibrated and alternative ones D(ν) and D₀ are treated as independent samples, which is
+/// exact for two-point alternatives and conservative for calibrations.
+public struct ClosureReport: Codable, Sendable, Equatable {
+    public struct BasePoint: Codable, Sendable, Equatable {
+        public var nu: [Double]
+        /// Σw(ν)/Σw(0) − 1 of the training data.
+        public var yieldChangeData: Double
+        /// The same from the surrogate: Σ w₀ Ŝ(x|ν) / Σ w₀ − 1.
+        public var yieldChangePrediction: Double
+        /// Largest |R_pred − R_data| over the populated bins of all observables.
+        public var worstDifference: Double
+        public var worstObservable: String
+        /// Largest |R_pred − R_data| / (3σ + allowance): ≤ 1 means the base point closes.
+        public var worstPull: Double
+        /// Largest |R_data − 1| over the populated bins: the size of the effect.
+        public var largestEffect: Double
+        public var closes: Bool { worstPull <= 1 }
+    }
+
+    public static let allowance = 0.005
+    public static let minimumEvents = 200
+
+    public var systematic: String
+    public var basePoints: [BasePoint]
+    public var closes: Bool { basePoints.allSatisfy(\.closes) }
+    /// Per observable and base point, the data and predicted ratios (for tests and plots).
+    public var ratios: [ObservableRatios]
+
+    public struct ObservableRatios: Codable, Sendable, Equatable {
+        public var observable: String
+        public var edges: [Double]
+        /// [base point][bin]
+        public var data: [[Double]]
+        public var prediction: [[Double]]
+        public var sigma: [[Double]]
+        public var populated: [Bool]
+    }
+}
+
+enum ClosureCheck {
+    /// A training sample for closure: its weights and observables (nil = nominal's).
+    struct Sample {
+        var x: [Double]?
+        var w: [Double]
+    }
+
+    static func run(systematic: String, model: BPTModel, nominalX: [Double], nominalW: [Double], names: [String],
+                    units: [String], basePoints: [[Double]], samples: [Sample], threads: Int) -> ClosureReport {
+        let width = names.count
+        let n = nominalW.count
+        var rows: [ClosureReport.BasePoint] = []
+        var ratios: [ClosureReport.ObservableRatios] = []
+        // Surrogate weights of the nominal events at each base point.
+        let predicted: [[Double]] = basePoints.map { nu in
+            let t = model.predict(x: nominalX, count: n, nu: nu, threads: threads)
+            return (0..<n).map { nominalW[$0] * exp(t[$0]) }
+        }
+        let nominalTotal = nominalW.reduce(0, +)
+        for f in 0..<width {
+            let column = (0..<n).map { nominalX[$0 * width + f] }
+            let edges = binEdges(column, bins: 20)
+            var nominalHist = Histogram1D(edges: edges)
+            var counts = [Int](repeating: 0, count: edges.count - 1)
+            for i in 0..<n {
+                nominalHist.fill(column[i], weight: nominalW[i])
+                if let b = nominalHist.bin(of: column[i]) { counts[b] += 1 }
+            }
+            var entry = ClosureReport.ObservableRatios(observable: names[f], edges: edges, data: [], prediction: [], sigma: [],
+                                                       populated: counts.map { $0 >= ClosureReport.minimumEvents })
+            for (k, sample) in samples.enumerated() {
+                var dataHist = Histogram1D(edges: edges)
+                var predHist = Histogram1D(edges: edges)
+                let xs = sample.x ?? nominalX
+                for i in 0..<sample.w.count { dataHist.fill(xs[i * width + f], weight: sample.w[i]) }
+                for i in 0..<n { predHist.fill(column[i], weight: predicted[k][i]) }
+                let data = dataHist.ratio(to: nominalHist)
+                let prediction = predHist.ratio(to: nominalHist)
+                var sigma = (0..<data.count).map { b -> Double in
+                    let s0 = nominalHist.sums[b], s1 = dataHist.sums[b]
+                    guard s0 > 0, s1 > 0 else { return .infinity }
+                    let ratio = s1 / s0
+                    return ratio * sqrt(dataHist.sumsOfSquares[b] / (s1 * s1) + nominalHist.sumsOfSquares[b] / (s0 * s0))
+                }
+                if sample.x == nil {
+                    // Reweighted nominal events: the same events enter both sums, so only the
+                    // spread of the per-event factors around the bin ratio fluctuates,
+                    // σ² = Σ (w_ν,i − R w₀,i)² / (Σ w₀,i)².
+                    var spread = [Double](repeating: 0, count: data.count)
+                    for i in 0..<n {
+                        guard let b = nominalHist.bin(of: column[i]), data[b].isFinite else { continue }
+                        let residual = sample.w[i] - data[b] * nominalW[i]
+                        spread[b] += residual * residual
+                    }
+                    sigma = (0..<data.count).map { b in
+                        nominalHist.sums[b] > 0 ? sqrt(spread[b]) / nominalHist.sums[b] : .infinity
+                    }
+                }
+                entry.data.append(data)
+                entry.prediction.append(prediction)
+                entry.sigma.append(sigma)
+            }
+            ratios.append(entry)
+        }
+        for (k, nu) in basePoints.enumerated() {
+            var worst = 0.0, worstName = "", worstPull = 0.0, effect = 0.0
+            for entry in ratios {
+                for b in entry.populated.indices where entry.populated[b] {
+                    let difference = abs(entry.prediction[k][b] - entry.data[k][b])
+                    guard difference.isFinite else { continue }
+                    let pull = difference / (3 * entry.sigma[k][b] + ClosureReport.allowance)
+                    if difference > worst { worst = difference; worstName = entry.observable }
+                    worstPull = max(worstPull, pull)
+                    effect = max(effect, abs(entry.data[k][b] - 1))
+                }
+            }
+            rows.append(.init(nu: nu, yieldChangeData: samples[k].w.reduce(0, +) / nominalTotal - 1,
+                              yieldChangePrediction: predicted[k].reduce(0, +) / nominalTotal - 1,
+                              worstDifference: worst, worstObservable: worstName, worstPull: worstPull, largestEffect: effect))
+        }
+        return ClosureReport(systematic: systematic, basePoints: rows, ratios: ratios)
+    }
+
+    /// 20 equal-width bins between the 1% and 99% quantiles (the populated bulk).
+    static func binEdges(_ values: [Double], bins: Int) -> [Double] {
+        let sorted = values.sorted()
+        guard let first = sorted.first else { return [0, 1] }
+        var low = sorted[Int(0.01 * Double(sorted.count - 1))]
+        var high = sorted[Int(0.99 * Double(sorted.count - 1))]
+        if high <= low { low = first; high = max(sorted.last!, first + 1) }
+        return (0...bins).map { low + (high - low) * Double($0) / Double(bins) }
+    }
+
+    /// The closure figure: one panel per observable, one colour per base point.
+    static func figure(_ report: ClosureReport, units: [String]) -> SVGFigure {
+        let panels = report.ratios.enumerated().map { f, entry -> Panel in
+            var series: [StepSeries] = []
+            for (k, point) in report.basePoints.enumerated() {
+                let label = "ν=(" + point.nu.map { String(format: "%g", $0) }.joined(separator: ",") + ")"
+                series.append(StepSeries(label: "\(label) data", color: Palette.color(k + 1), dashed: true,
+                                         edges: entry.edges, values: entry.data[k]))
+                series.append(StepSeries(label: "\(label) surrogate", color: Palette.color(k + 1),
+                                         edges: entry.edges, values: entry.prediction[k]))
+            }
+            let unit = f < units.count && !units[f].isEmpty ? " [\(units[f])]" : ""
+            return Panel(title: entry.observable, xLabel: entry.observable + unit, yLabel: "ratio to nominal",
+                         series: series, reference: 1)
+        }
+        return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal", panels: panels)
+    }
+
+    /// The closure table in Markdown.
+    static func table(_ report: ClosureReport) -> String {
+        var lines = ["# Closure of \(report.systematic)", "",
+                     "Criterion: |R_pred − R_data| ≤ 3σ_stat + \(ClosureReport.allowance) in every populated bin (docs/closure.md).", "",
+                     "| base point | yield change (data) | yield change (surrogate) | worst |Δratio| | where | worst pull | largest effect | closes |",
+                     "|---|---|---|---|---|---|---|---|"]
+        for row in report.basePoints {
+            lines.append("| (\(row.nu.map { String(format: "%g", $0) }.joined(separator: ", "))) | \(percent(row.yieldChangeData)) | \(percent(row.yieldChangePrediction)) | \(String(format: "%.4f", row.worstDifference)) | \(row.worstObservable) | \(String(format: "%.2f", row.worstPull)) | \(percent(row.largestEffect)) | \(row.closes ? "yes" : "NO") |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%+.2f%%", 100 * value) }
+}

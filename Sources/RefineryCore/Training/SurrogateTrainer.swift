@@ -1,0 +1,103 @@
+import BoostedParametricTree
+import EventData
+import Foundation
+
+/// One systematic, end to end: synthetic data sets (worker), training, model file, closure.
+struct SurrogateTrainer {
+    let workspace: Workspace
+    let plan: SystematicPlan
+    let threads: Int
+    let progress: TrainingProgress
+
+    var syntheticDirectory: URL { workspace.root.appendingPathComponent("synthetic").appendingPathComponent(plan.name) }
+    var surrogateDirectory: URL { workspace.root.appendingPathComponent("surrogates").appendingPathComponent(plan.name) }
+
+    func run(process: PluginProcess, outcome: inout Training.Outcome) throws {
+        guard FileManager.default.fileExists(atPath: workspace.nominalSample.path) else {
+            throw WorkspaceError.missingSample(path: workspace.nominalSample.path, command: "refinery simulate \(workspace.root.path)")
+        }
+        // 1. Synthetic data sets, made in a child process and staged until all are valid.
+        let pluginStart = Date()
+        let staging = workspace.root.appendingPathComponent("synthetic").appendingPathComponent(".\(plan.name).staging-\(getpid())")
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let job = PluginWorker.Job(systematic: plan.name, plugin: plan.pluginPath, configJSON: plan.configJSON,
+                                   nominal: workspace.nominalSample.path,
+                                   alternative: plan.kind == .alternative ? workspace.alternativeSample.path : nil,
+                                   output: staging.path, basePoints: plan.spec.basePoints)
+        let points = plan.spec.basePoints
+        try process.produce(job, pluginName: plan.pluginName, jobFile: staging.appendingPathComponent("job.json")) { k in
+            progress.basePointProduced(systematic: plan.name, index: k, of: points.count, label: SyntheticValidator.label(points[k]))
+        }
+        try? FileManager.default.removeItem(at: staging.appendingPathComponent("job.json"))
+        try AtomicFile.replaceDirectory(syntheticDirectory, with: staging)
+        outcome.pluginSeconds = Date().timeIntervalSince(pluginStart)
+
+        // 2. Training data: the nominal fiducial events and one sample per base point.
+        let learnStart = Date()
+        let nominal = try DataSet.open(workspace.nominalSample)
+        let (xShape, xAll) = try nominal.read("x", as: Double.self)
+        let wAll = try nominal.read("w", as: Double.self).values
+        let fiducial = try nominal.read("fiducial", as: UInt8.self).values
+        let width = xShape[1]
+        var nominalX: [Double] = []
+        var nominalW: [Double] = []
+        nominalX.reserveCapacity(xAll.count)
+        for i in 0..<nominal.count where fiducial[i] != 0 {
+            nominalX.append(contentsOf: xAll[(i * width)..<((i + 1) * width)])
+            nominalW.append(wAll[i])
+        }
+        var inputs: [BasePointInput] = []
+        var samples: [ClosureCheck.Sample] = []
+        for k in points.indices {
+            let dataSet = try DataSet.open(syntheticDirectory.appendingPathComponent("nu\(k)"))
+            let w = try dataSet.read("w", as: Double.self).values
+            if dataSet.manifest.column(named: "x") != nil {
+                let x = try dataSet.read("x", as: Double.self).values
+                inputs.append(.sample(x: x, weights: w))
+                samples.append(.init(x: x, w: w))
+            } else {
+                inputs.append(.reweighted(weights: w))
+                samples.append(.init(x: nil, w: w))
+            }
+        }
+        let data = try BPTTrainingData(nominalX: nominalX, featureCount: width, nominalWeights: nominalW,
+                                       basePoints: inputs, bins: plan.settings.bins)
+        let trainer = try BPTTrainer(problem: plan.problem(), settings: plan.settings, threads: threads)
+        progress.trainingStarted(systematic: plan.name, trees: plan.settings.trees)
+        let model = try trainer.train(data) { done, total in progress.tree(systematic: plan.name, done: done, of: total) }
+        outcome.learnerSeconds = Date().timeIntervalSince(learnStart)
+
+        // 3. The surrogate and its description.
+        let modelURL = surrogateDirectory.appendingPathComponent("model.json")
+        try AtomicFile.write(Data(model.encoded()), to: modelURL)
+        let record = SurrogateRecord(plan: plan, nominalManifestSHA256: try FileHash.sha256(file: nominal.url.appendingPathComponent(DataSetManifest.fileName)),
+                                     modelSHA256: try FileHash.sha256(file: modelURL))
+        try AtomicFile.write(JSONEncoder.refinery.encode(record), to: surrogateDirectory.appendingPathComponent("surrogate.json"))
+
+        // 4. Closure on the training base points.
+        let names = nominal.manifest.column(named: "x")?.names ?? (0..<width).map { "x\($0)" }
+        let units = nominal.manifest.column(named: "x")?.units ?? Array(repeating: "", count: width)
+        let closure = ClosureCheck.run(systematic: plan.name, model: model, nominalX: nominalX, nominalW: nominalW,
+                                       names: names, units: units, basePoints: points, samples: samples, threads: threads)
+        let plot = surrogateDirectory.appendingPathComponent("closure.svg")
+        try AtomicFile.write(Data(ClosureCheck.figure(closure, units: units).render().utf8), to: plot)
+        let table = surrogateDirectory.appendingPathComponent("closure.md")
+        try AtomicFile.write(Data(ClosureCheck.table(closure).utf8), to: table)
+        let json = surrogateDirectory.appendingPathComponent("closure.json")
+        try AtomicFile.write(JSONEncoder.refinery.encode(closure), to: json)
+        outcome.closure = closure
+        outcome.files = [modelURL, surrogateDirectory.appendingPathComponent("surrogate.json"), plot, table, json]
+        progress.log("\(plan.name): trained \(plan.settings.trees) trees in \(String(format: "%.1f", outcome.learnerSeconds)) s (plugin \(String(format: "%.1f", outcome.pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(workspace.relative(surrogateDirectory))/")
+    }
+}
+
+/// `surrogates/<name>/surrogate.json`: what made this surrogate.
+public struct SurrogateRecord: Codable, Sendable {
+    public var format = "refinery-surrogate"
+    public var version = 1
+    public var plan: SystematicPlan
+    public var nominalManifestSHA256: String
+    public var modelSHA256: String
+}

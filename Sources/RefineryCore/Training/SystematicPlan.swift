@@ -1,0 +1,51 @@
+import BoostedParametricTree
+import Foundation
+
+/// Everything that determines one systematic's surrogate, resolved before anything runs:
+/// the plugin (path, identity, kind, spec), its configuration and the learner settings.
+public struct SystematicPlan: Codable, Sendable {
+    public var name: String
+    public var pluginName: String
+    public var pluginPath: String
+    /// SHA-256 of the plugin binary: its identity.
+    public var pluginSHA256: String
+    public var pluginVersion: String
+    public var kind: SystematicKind
+    /// The configuration block as canonical JSON text (sorted keys).
+    public var configJSON: String
+    public var spec: SystematicSpec
+    public var settings: BPTSettings
+
+    /// Learner settings: plugin defaults, overridden by the workspace's `learner`, then by the
+    /// systematic's own `learner`, then by a command-line tree count (demo).
+    static func settings(spec: SystematicSpec, workspace: WorkspaceConfig.LearnerOverride,
+                         entry: WorkspaceConfig.LearnerOverride?, trees: Int?) -> BPTSettings {
+        var settings = BPTSettings(trees: spec.trees, learningRate: spec.learningRate, maxDepth: spec.maxDepth,
+                                   minNodeSize: spec.minNodeSize)
+        for layer in [workspace, entry].compactMap({ $0 }) {
+            if let value = layer.trees { settings.trees = value }
+            if let value = layer.learningRate { settings.learningRate = value }
+            if let value = layer.maxDepth { settings.maxDepth = value }
+            if let value = layer.minNodeSize { settings.minNodeSize = value }
+            if let value = layer.bins { settings.bins = value }
+        }
+        if let trees { settings.trees = trees }
+        return settings
+    }
+
+    /// The learner's view of the problem (checks ranks and names).
+    func problem() throws -> ParametricProblem {
+        try ParametricProblem(parameterNames: spec.nuisances, terms: spec.terms.map { PolynomialTerm($0) },
+                              basePoints: spec.basePoints)
+    }
+}
+
+extension ConfigValue {
+    /// Canonical JSON (sorted keys) for plugins and identity hashes.
+    static func json(_ table: [String: ConfigValue]?) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let table, let data = try? encoder.encode(table) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

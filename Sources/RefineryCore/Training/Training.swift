@@ -1,0 +1,91 @@
+import BoostedParametricTree
+import EventData
+import Foundation
+
+/// `refinery train`: for each systematic of the workspace, make its synthetic data sets in an
+/// isolated plugin worker, train its BPT surrogate (Algorithm 1) and check its closure.
+/// A failing or crashing plugin costs only its own systematic; the others are trained and kept.
+public enum Training {
+    public struct Options: Sendable {
+        public var only: [String]
+        /// Overrides every systematic's tree count (the demo uses fewer trees).
+        public var trees: Int?
+        public var threads: Int
+        /// The `refinery` executable that hosts plugin workers.
+        public var executable: URL
+
+        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL) {
+            self.only = only
+            self.trees = trees
+            self.threads = threads
+            self.executable = executable
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var name: String
+        public var plan: SystematicPlan?
+        public var error: String?
+        public var closure: ClosureReport?
+        public var files: [URL]
+        public var pluginSeconds: Double
+        public var learnerSeconds: Double
+        public var succeeded: Bool { error == nil }
+    }
+
+    /// Trains the selected systematics; never throws for a single systematic's failure.
+    public static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress) throws -> [Outcome] {
+        let entries = try select(workspace, only: options.only)
+        let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
+        let process = PluginProcess(executable: options.executable)
+        var outcomes: [Outcome] = []
+        for entry in entries {
+            var outcome = Outcome(name: entry.name, files: [], pluginSeconds: 0, learnerSeconds: 0)
+            do {
+                let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees)
+                outcome.plan = plan
+                progress.log("\(entry.name): plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
+                try SurrogateTrainer(workspace: workspace, plan: plan, threads: options.threads, progress: progress)
+                    .run(process: process, outcome: &outcome)
+            } catch {
+                outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                progress.log("\(entry.name): FAILED: \(outcome.error!)")
+            }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
+    static func select(_ workspace: Workspace, only: [String]) throws -> [WorkspaceConfig.SystematicEntry] {
+        let all = workspace.config.systematics
+        guard !all.isEmpty else { throw TrainingError.noSystematics(path: workspace.configURL.path) }
+        for name in only where !all.contains(where: { $0.name == name }) {
+            throw TrainingError.unknownSystematic(name: name, known: all.map(\.name))
+        }
+        return only.isEmpty ? all : all.filter { only.contains($0.name) }
+    }
+
+    /// Resolves plugin, identity, spec and settings of one systematic; checks that its base
+    /// points determine its terms before any data set is made.
+    public static func plan(_ entry: WorkspaceConfig.SystematicEntry, workspace: Workspace, catalog: PluginCatalog,
+                            process: PluginProcess, trees: Int?) throws -> SystematicPlan {
+        let path = try catalog.locate(entry.plugin)
+        let configJSON = ConfigValue.json(entry.config)
+        let description = try process.describe(path, configJSON: configJSON)
+        guard let spec = description.spec else {
+            throw PluginHostError.pluginFailed(plugin: description.name, path: path.path, basePoint: nil,
+                                               message: description.specError ?? "no spec")
+        }
+        let settings = SystematicPlan.settings(spec: spec, workspace: workspace.config.learner, entry: entry.learner, trees: trees)
+        let plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
+                                  pluginSHA256: try PluginCatalog.identity(of: path), pluginVersion: description.version,
+                                  kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
+        do {
+            _ = try BPTTrainer(problem: plan.problem(), settings: settings, threads: 1)
+        } catch {
+            throw PluginHostError.pluginFailed(plugin: description.name, path: path.path, basePoint: nil,
+                                               message: (error as? LocalizedError)?.errorDescription ?? "\(error)")
+        }
+        return plan
+    }
+}
