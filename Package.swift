@@ -7,7 +7,7 @@ import PackageDescription
 let numerics: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
 
 /// The systematic-effect plugins shipped with Refinery (Plugins/<Name>), paper section 7.
-let bundledPlugins = ["Scale"]
+let bundledPlugins = ["Scale", "TwoPoint", "JetEnergyScale", "BTagging", "LeptonEfficiency"]
 
 let package = Package(
     name: "Refinery",

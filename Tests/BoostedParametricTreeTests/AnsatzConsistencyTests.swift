@@ -75,7 +75,9 @@ final class AnsatzConsistencyTests: XCTestCase {
         let (data, _) = try Self.data(events: 5_000, delta: constant, seed: 13)
         let trainer = try BPTTrainer(problem: AnalyticToy.problem(),
                                      settings: BPTSettings(trees: 3, maxDepth: 4, minNodeSize: 50), threads: 2)
-        let model = try trainer.train(consume data)
+        var reported: [[Int]] = []
+        let model = try trainer.train(consume data) { reported.append([$0, $1]) }
+        XCTAssertEqual(reported, [[1, 3], [2, 3], [3, 3]], "progress after every tree")
         XCTAssertEqual(model.splitCounts, [0, 0], "no split can lower the loss when the ratio is constant")
         let first = model.trees[0].leafCoefficients[0]
         for a in 0..<5 { XCTAssertEqual(first[a], Self.delta[2][a], accuracy: 1e-12) }
