@@ -85,7 +85,11 @@ enum SimulationBenchmarks {
     /// Peak resident set size of this process in MB (ru_maxrss is KiB on Linux, bytes on macOS).
     static func peakRSSMegabytes() -> Double {
         var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
         getrusage(RUSAGE_SELF, &usage)
+        #endif
         #if os(Linux)
         return Double(usage.ru_maxrss) / 1024
         #else

@@ -41,8 +41,8 @@ enum Detector {
             let pt = j[0]
             let reco = max(0, pt * (1 + d.jetResolution(pt: pt) * rng.gaussian()))
             let dpt = pt - reco
-            metX += dpt * _cos(j[2])
-            metY += dpt * _sin(j[2])
+            metX += dpt * j[5]
+            metY += dpt * j[6]
             guard reco > Latent.storedJetPtMin && abs(j[1]) < lsel.jetEtaMax else { continue }
             // Insertion into the pT-ordered candidate list.
             var pos = nCand

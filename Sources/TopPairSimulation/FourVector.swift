@@ -92,8 +92,8 @@ public struct FourVector: Sendable, Equatable {
 @inlinable func isotropicDirection(_ rng: inout CounterRNG) -> (Double, Double, Double) {
     let c = rng.uniform(-1, 1)
     let s = (max(0, 1 - c * c)).squareRoot()
-    let phi = 2 * Double.pi * rng.uniform()
-    return (s * _cos(phi), s * _sin(phi), c)
+    let (cp, sp) = rng.azimuth()
+    return (s * cp, s * sp, c)
 }
 
 /// Momentum of either daughter in the two-body decay M → m1 m2, in the rest frame of M.

@@ -21,8 +21,8 @@ struct ParticleEvent {
 }
 
 enum ParticleLevel {
-    /// Fields per particle-level jet in the jet buffer: pT, η, φ, mass, flavour.
-    static let jetFields = 5
+    /// Fields per particle-level jet in the jet buffer: pT, η, φ, mass, flavour, cos φ, sin φ.
+    static let jetFields = 7
     /// Capacity of the jet buffer: two b jets plus the ISR emissions.
     static let maxJets = 2 + PartonLevel.maxEmissions
 
@@ -52,22 +52,23 @@ enum ParticleLevel {
         // in B decays) and a jet mass from the hadronization spread; then ISR jets.
         var n = 0
         var genJets = 0
-        @inline(__always) func addJet(_ pt: Double, _ eta: Double, _ phi: Double, _ flavour: Double,
-                                      _ rng: inout CounterRNG) {
+        @inline(__always) func addJet(_ pt: Double, _ eta: Double, _ phi: Double, _ cosPhi: Double,
+                                      _ sinPhi: Double, _ flavour: Double, _ rng: inout CounterRNG) {
             let j = jets + n * jetFields
-            j[0] = pt; j[1] = eta; j[2] = phi
+            j[0] = pt; j[1] = eta; j[2] = phi; j[5] = cosPhi; j[6] = sinPhi
             j[3] = max(flavour == 5 ? Physics.bMass : 0, pt * (0.05 + 0.07 * rng.uniform()))
             j[4] = flavour
             if pt > 30 && abs(eta) < 2.4 { genJets += 1 }
             n += 1
         }
         let rb = max(0.5, t.bJetResponse + t.bJetResponseWidth * rng.gaussian())
-        addJet(b.pt * rb, b.eta, b.phi, 5, &rng)
+        let bpt = b.pt, bbarpt = bbar.pt
+        addJet(bpt * rb, b.eta, b.phi, b.px / bpt, b.py / bpt, 5, &rng)
         let rbbar = max(0.5, t.bJetResponse + t.bJetResponseWidth * rng.gaussian())
-        addJet(bbar.pt * rbbar, bbar.eta, bbar.phi, 5, &rng)
+        addJet(bbarpt * rbbar, bbar.eta, bbar.phi, bbar.px / bbarpt, bbar.py / bbarpt, 5, &rng)
         for i in 0..<p.emissions {
             let e = emissions + i * PartonLevel.emissionFields
-            addJet(e[0], e[1], e[2], e[3], &rng)
+            addJet(e[0], e[1], e[2], e[4], e[5], e[3], &rng)
         }
         let mtTop = (Physics.topMass * Physics.topMass + top.pt * top.pt).squareRoot()
         let mtAnti = (Physics.topMass * Physics.topMass + antitop.pt * antitop.pt).squareRoot()

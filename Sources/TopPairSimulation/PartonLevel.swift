@@ -33,11 +33,11 @@ struct PartonEvent {
 enum PartonLevel {
     /// Maximal number of ISR emissions kept per event.
     static let maxEmissions = 5
-    /// Fields per emission in the emission buffer: pT, η, φ, flavour.
-    static let emissionFields = 4
+    /// Fields per emission in the emission buffer: pT, η, φ, flavour, cos φ, sin φ.
+    static let emissionFields = 6
 
     /// Generates the hard process and its ISR emissions (written to `emissions`, up to
-    /// `maxEmissions` × 4 values: pT, η, φ, flavour code).
+    /// `maxEmissions` × 6 values: pT, η, φ, flavour code, cos φ, sin φ).
     @inline(__always)
     static func generate(_ rng: inout CounterRNG, tuning t: GeneratorTuning,
                          emissions: UnsafeMutablePointer<Double>) -> PartonEvent {
@@ -80,9 +80,10 @@ enum PartonLevel {
             let flavour: Double = u < t.radiationBFraction ? 5
                 : u < t.radiationBFraction + t.radiationCFraction ? 4 : 0
             let e = emissions + i * emissionFields
-            e[0] = pt; e[1] = eta; e[2] = phi; e[3] = flavour
-            sx += pt * _cos(phi)
-            sy += pt * _sin(phi)
+            let cp = _cos(phi), sp = _sin(phi)
+            e[0] = pt; e[1] = eta; e[2] = phi; e[3] = flavour; e[4] = cp; e[5] = sp
+            sx += pt * cp
+            sy += pt * sp
         }
         let kx = t.intrinsicKt * rng.gaussian(), ky = t.intrinsicKt * rng.gaussian()
         return PartonEvent(initialState: initial, mtt: m, ytt: y, x1: x1, x2: x2,

@@ -94,7 +94,6 @@ public enum SMEFT {
     }
 
     /// w(θ)/w0 = 1 + θ_m r_m + θ_m θ_n r_mn from a stored 20-coefficient row (eq. A.1).
-    @inlinable
     public static func weightRatio<C: RandomAccessCollection>(coefficients r: C, theta: [Double]) -> Double
         where C.Element == Double, C.Index == Int {
         precondition(r.count == coefficientCount && theta.count == poiCount, "need 20 coefficients and 5 θ")
@@ -111,9 +110,24 @@ public enum SMEFT {
         return w
     }
 
+    /// w(θ)/w0 from 20 coefficients at `r` and 5 Wilson coefficients at `theta`: the
+    /// allocation-free form for loops over many events.
+    public static func weightRatio(coefficients r: UnsafePointer<Double>, theta: UnsafePointer<Double>) -> Double {
+        var w = 1.0
+        for m in 0..<5 { w += theta[m] * r[m] }
+        var k = 5
+        for m in 0..<5 {
+            let tm = theta[m]
+            for n in m..<5 {
+                w += tm * theta[n] * r[k]
+                k += 1
+            }
+        }
+        return w
+    }
+
     /// The same ratio evaluated directly from the amplitudes, (1 + θ·a)² + (θ·b)², for the
     /// event whose latent row is `latentRow` (`Latent.width` values).
-    @inlinable
     public static func directWeightRatio<C: RandomAccessCollection>(latentRow: C, theta: [Double]) -> Double
         where C.Element == Double, C.Index == Int {
         precondition(latentRow.count == Latent.width && theta.count == poiCount, "bad row or θ size")

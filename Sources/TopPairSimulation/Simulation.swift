@@ -8,7 +8,7 @@ public enum Simulation {
     /// σ_gen (pb) for the default tuning: σ_fid / (N_fid/N_gen) measured once on a
     /// nominal sample of 1.2 × 10⁶ fiducial events (seed 1). Recalibrate if the default
     /// tuning changes (`SimulationBenchmarks` prints the measured efficiency).
-    public static let calibratedGeneratedCrossSectionPb = 0.31 / 0.1234
+    public static let calibratedGeneratedCrossSectionPb = 0.31 / 0.050912
 
     /// Simulates `settings.fiducialEvents` nominal-fiducial events (plus the pre-selected
     /// ones between them). Output is bit-identical for any `threads` ≥ 1.
@@ -44,7 +44,6 @@ public enum Simulation {
             }
             nextChunk += batch
             fidPerChunk = Double(out.fiducialCount) / Double(nextChunk)
-            if fidPerChunk == 0 { fidPerChunk = 0 }
         }
         return out.finish(settings: settings)
     }

@@ -30,7 +30,9 @@ final class EffectSizeTests: XCTestCase {
             for k in 0..<8 {
                 XCTAssertEqual(s.scale[i * 8 + k], s.weight[i] * ratios[k], accuracy: 1e-15 * s.weight[i])
             }
-            XCTAssertGreaterThan(s.scale[i * 8 + 0], s.weight[i], "(−1,−1): larger α_s")
+            // Pure μ_R variations follow α_s: up for μ_R/2, down for 2μ_R, in every event.
+            XCTAssertGreaterThan(s.scale[i * 8 + 1], s.weight[i], "(−1, 0)")
+            XCTAssertLessThan(s.scale[i * 8 + 6], s.weight[i], "(+1, 0)")
             XCTAssertLessThan(s.scale[i * 8 + 1] / s.weight[i], 1.25)
         }
     }

@@ -17,13 +17,26 @@ final class SMEFTTests: XCTestCase {
 
     func testWeightsArePositiveForAnyTheta() {
         var rng = CounterRNG(seed: 98, stream: 0, index: 0)
-        let thetas = (0..<1000).map { _ in (0..<5).map { _ in rng.uniform(-5, 5) } }
+        let thetas = (0..<5000).map { _ in rng.uniform(-5, 5) }  // 1000 points × 5
         var minimum = Double.infinity
-        for i in 0..<s.count {
-            let r = s.smeft(row: i)
-            for t in thetas { minimum = min(minimum, SMEFT.weightRatio(coefficients: r, theta: t)) }
+        s.smeft.withUnsafeBufferPointer { r in
+            thetas.withUnsafeBufferPointer { t in
+                for i in 0..<s.count {
+                    for j in 0..<1000 {
+                        minimum = min(minimum, SMEFT.weightRatio(coefficients: r.baseAddress! + 20 * i,
+                                                                 theta: t.baseAddress! + 5 * j))
+                    }
+                }
+            }
         }
         XCTAssertGreaterThanOrEqual(minimum, 0)
+        // The pointer form agrees with the collection form.
+        let t = Array(thetas[0..<5])
+        let a = SMEFT.weightRatio(coefficients: s.smeft(row: 3), theta: t)
+        let b = s.smeft.withUnsafeBufferPointer { r in
+            t.withUnsafeBufferPointer { SMEFT.weightRatio(coefficients: r.baseAddress! + 60, theta: $0.baseAddress!) }
+        }
+        XCTAssertEqual(a, b, accuracy: 1e-14)
     }
 
     /// ctGIm is CP-odd: its linear coefficient averages to ~0 while its square does not.
