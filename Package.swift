@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The plugin ABI (C header) and the Swift kit for plugin authors.
@@ -32,6 +33,12 @@ let package = Package(
         .target(name: "TopPairSimulation", swiftSettings: numerics),
         // Columnar data sets on disk (.npy + manifest), hashing, atomic writes.
         .target(name: "EventData", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The provenance store: SQLite through GRDB over the system libsqlite3.
+        .target(name: "Provenance", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Workspace archives through the system libarchive.
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
+        .target(name: "WorkspaceArchive", dependencies: ["CArchive", "EventData"]),
         // SVG plots of histograms and ratios.
         .target(name: "Charts"),
         // The host's version and build commit.
@@ -56,6 +63,8 @@ let package = Package(
         .testTarget(name: "BoostedParametricTreeTests", dependencies: ["BoostedParametricTree"]),
         .testTarget(name: "TopPairSimulationTests", dependencies: ["TopPairSimulation"]),
         .testTarget(name: "EventDataTests", dependencies: ["EventData"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
+        .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
         .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore"]),
         .testTarget(name: "RefineryCLITests", dependencies: ["RefineryCore"]),
     ],

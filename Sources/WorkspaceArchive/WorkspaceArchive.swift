@@ -1,0 +1,1 @@
+// Under construction: see the provenance and archive issues.
