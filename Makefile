@@ -17,7 +17,6 @@ demo: build
 
 ## The tests (what CI runs).
 test: deps
-	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.

@@ -7,9 +7,10 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the end-to-end job on the default workspace and print where the outputs are.",
         discussion: """
-        Simulates the nominal and alternative samples at the workspace's demo size (reusing
-        samples that already match), inspects them and draws the observables for the SM and
-        each Wilson coefficient (figure 4 of the paper).
+        Simulates the nominal and alternative samples at the workspace's demo size (reusing \
+        samples that already match), inspects them, draws the observables for the SM and each \
+        Wilson coefficient (figure 4 of the paper), and trains every systematic's surrogate \
+        with the demo's tree count, writing closure plots and tables.
         """
     )
 
@@ -25,8 +26,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try Workspace.open(self.workspace)
-            let summary = try Demo.run(workspace, events: events, threads: threads, log: note)
+            let summary = try Demo.run(workspace, events: events, threads: threads, executable: currentExecutable, log: note)
             say(summary.text)
+            let failed = summary.training.filter { !$0.succeeded }.map(\.name)
+            if !failed.isEmpty { throw TrainingError.failures(failed) }
         }
     }
 }

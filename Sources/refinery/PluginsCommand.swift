@@ -7,7 +7,7 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List the systematic plugins on the search path, or create a new one.",
-        subcommands: [List.self]
+        subcommands: [List.self, New.self]
     )
 
     struct List: ParsableCommand {
@@ -32,6 +32,43 @@ struct PluginsCommand: ParsableCommand {
                 } else {
                     say(PluginListing.table(entries))
                 }
+            }
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a buildable plugin project (Swift or C) in its own folder, with a README.",
+            discussion: "Build it, copy the library into <workspace>/plugins/ (or add its folder to REFINERY_PLUGIN_PATH), list it in refinery.yaml, and `refinery train` loads it without rebuilding the host."
+        )
+
+        @Argument(help: "The plugin's name (letters and digits), e.g. PileupReweighting.")
+        var name: String
+
+        @Option(help: "reweight (eq. 31), calibrate (eq. 30) or alternative (section 5.3).")
+        var kind: String
+
+        @Option(help: "swift or c.")
+        var language = "swift"
+
+        @Option(help: "The folder to create the project in.")
+        var output = "."
+
+        func validate() throws {
+            guard SystematicKind(rawValue: kind) != nil else {
+                throw ValidationError("--kind must be reweight, calibrate or alternative (got '\(kind)').")
+            }
+            guard PluginScaffold.Language(rawValue: language) != nil else {
+                throw ValidationError("--language must be swift or c (got '\(language)').")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let folder = try PluginScaffold.create(name: name, kind: SystematicKind(rawValue: kind)!,
+                                                       language: PluginScaffold.Language(rawValue: language)!,
+                                                       parent: URL(fileURLWithPath: output))
+                say("wrote \(folder.path); see its README.md to build and use it")
             }
         }
     }

@@ -9,6 +9,7 @@ public enum Demo {
         public var samples: [URL]
         public var reports: [InspectionReport]
         public var plots: [URL]
+        public var training: [Training.Outcome]
         public var seconds: Double
 
         public var text: String {
@@ -16,18 +17,34 @@ public enum Demo {
             for report in reports {
                 lines.append("\(report.name): \(report.fiducialEvents) fiducial events, σ_fid = \(String(format: "%.4f", report.fiducialCrossSectionPb)) pb")
             }
+            if !training.isEmpty {
+                lines.append("")
+                lines.append("surrogates (yield change of the training data at each base point → surrogate):")
+                for outcome in training {
+                    if let error = outcome.error { lines.append("  \(outcome.name): FAILED: \(error)"); continue }
+                    let yields = (outcome.closure?.basePoints ?? []).map {
+                        "(\($0.nu.map { String(format: "%g", $0) }.joined(separator: ","))) \(String(format: "%+.1f", 100 * $0.yieldChangeData))→\(String(format: "%+.1f", 100 * $0.yieldChangePrediction))%"
+                    }.joined(separator: " ")
+                    lines.append("  \(outcome.name): closure \((outcome.closure?.closes ?? false) ? "ok" : "not met"); \(yields)")
+                }
+            }
             lines.append("")
             lines.append("samples:")
             lines += samples.map { "  \($0.path)" }
             lines.append("plots (open in a browser):")
             lines += plots.map { "  \($0.path)" }
+            if !training.isEmpty {
+                lines.append("closure plots and tables:")
+                lines += training.filter(\.succeeded).map { "  \(workspace.path)/surrogates/\($0.name)/closure.svg, closure.md" }
+            }
             lines.append("reports:")
             lines.append("  \(workspace.appendingPathComponent("reports").path)")
             return lines.joined(separator: "\n")
         }
     }
 
-    public static func run(_ workspace: Workspace, events: Int?, threads: Int, log: @escaping (String) -> Void) throws -> Summary {
+    public static func run(_ workspace: Workspace, events: Int?, threads: Int, executable: URL,
+                           log: @escaping (String) -> Void) throws -> Summary {
         let start = Date()
         var options = SampleProduction.Options(workspace: workspace, force: true, threads: threads)
         options.nominalEvents = events ?? workspace.config.demo.nominalEvents
@@ -49,7 +66,14 @@ public enum Demo {
         }
         log("drawing the observables for the SM and each Wilson coefficient (figure 4)")
         let plots = try ObservablePlots.write(nominal: workspace.nominalSample, to: workspace.plotsDirectory)
-        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots,
+        var training: [Training.Outcome] = []
+        if !workspace.config.systematics.isEmpty {
+            log("training the \(workspace.config.systematics.count) systematic surrogates with \(workspace.config.demo.trees) trees each")
+            training = try Training.run(workspace, options: .init(trees: workspace.config.demo.trees, threads: threads,
+                                                                 executable: executable),
+                                        progress: TrainingProgress())
+        }
+        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training,
                        seconds: Date().timeIntervalSince(start))
     }
 }
