@@ -3,7 +3,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG ?= release
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -20,13 +20,19 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt
+bench: bench-simulate bench-bpt bench-provenance bench-archive
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
 
 bench-bpt: build
 	$(BIN)/refinery-bench bpt
+
+bench-provenance: build
+	$(BIN)/refinery-bench provenance
+
+bench-archive: build
+	$(BIN)/refinery-bench archive --megabytes 1024
 
 clean:
 	rm -rf .build

@@ -38,7 +38,9 @@ let package = Package(
         // Workspace archives through the system libarchive.
         .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
-        .target(name: "WorkspaceArchive", dependencies: ["CArchive", "EventData"]),
+        .target(name: "WorkspaceArchive", dependencies: [
+            "CArchive", "EventData", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // SVG plots of histograms and ratios.
         .target(name: "Charts"),
         // The host's version and build commit.
@@ -47,13 +49,13 @@ let package = Package(
         // The pipeline: workspace, simulate/inspect, orchestration.
         .target(name: "RefineryCore", dependencies: [
             "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI",
-            .product(name: "Yams", package: "Yams"),
+            "Provenance", "WorkspaceArchive", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "refinery", dependencies: [
-            "RefineryCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RefineryCore", "Provenance", "WorkspaceArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
-            "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData",
+            "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
         ], swiftSettings: numerics),
 
     ] + bundledPlugins.map {

@@ -8,7 +8,11 @@ case "simulate":
     SimulationBenchmarks.run(args: Array(arguments.dropFirst()))
 case "bpt":
     BPTBenchmarks.run(args: Array(arguments.dropFirst()))
+case "archive":
+    ArchiveBenchmarks.run(args: Array(arguments.dropFirst()))
+case "provenance":
+    ProvenanceBenchmarks.run(args: Array(arguments.dropFirst()))
 default:
-    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N]")
+    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N]")
     exit(arguments.isEmpty ? 0 : 64)
 }

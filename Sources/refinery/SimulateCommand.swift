@@ -39,7 +39,7 @@ struct SimulateCommand: ParsableCommand {
             var options = SampleProduction.Options(workspace: workspace, force: force, threads: threads)
             if let events { options.nominalEvents = events; options.alternativeEvents = events }
             if let seed { options.seed = seed }
-            let written = try SampleProduction.run(workspace, options: options, log: note)
+            let written = try SampleProduction.run(workspace, options: options, arguments: Array(CommandLine.arguments.dropFirst()), log: note)
             for sample in written { say(sample.url.path) }
         }
     }

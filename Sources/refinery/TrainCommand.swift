@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
             let workspace = try Workspace.open(self.workspace)
             let outcomes = try Training.run(workspace, options: .init(only: only, trees: trees, threads: threads,
                                                                       executable: currentExecutable),
-                                            progress: TrainingProgress())
+                                            progress: TrainingProgress(), arguments: Array(CommandLine.arguments.dropFirst()))
             say(TrainingSummary.text(outcomes, workspace: workspace))
             let failed = outcomes.filter { !$0.succeeded }.map(\.name)
             if !failed.isEmpty { throw TrainingError.failures(failed) }

@@ -10,6 +10,8 @@ public enum Demo {
         public var reports: [InspectionReport]
         public var plots: [URL]
         public var training: [Training.Outcome]
+        /// The second `train`, which should reuse every surrogate (refinement, section 6.4).
+        public var retraining: [Training.Outcome]
         public var seconds: Double
 
         public var text: String {
@@ -28,7 +30,14 @@ public enum Demo {
                     lines.append("  \(outcome.name): closure \((outcome.closure?.closes ?? false) ? "ok" : "not met"); \(yields)")
                 }
             }
+            if !retraining.isEmpty {
+                let reused = retraining.filter { $0.decision == "reused" }.count
+                lines.append("")
+                lines.append("second train: \(reused) of \(retraining.count) surrogates reused (identity keys unchanged)"
+                             + (reused == retraining.count ? "" : ": " + retraining.filter { $0.decision != "reused" }.map { "\($0.name) \($0.decision)" }.joined(separator: ", ")))
+            }
             lines.append("")
+            lines.append("provenance store: \(workspace.appendingPathComponent("provenance.sqlite").path)")
             lines.append("samples:")
             lines += samples.map { "  \($0.path)" }
             lines.append("plots (open in a browser):")
@@ -52,7 +61,7 @@ public enum Demo {
         if SampleCache.upToDate(workspace, options: options) {
             log("samples are up to date (same seed, size and simulation settings): reusing them")
         } else {
-            _ = try SampleProduction.run(workspace, options: options, log: log)
+            _ = try SampleProduction.run(workspace, options: options, arguments: ["demo", "simulate"], log: log)
         }
         let samples = [workspace.nominalSample, workspace.alternativeSample]
         var reports: [InspectionReport] = []
@@ -67,13 +76,18 @@ public enum Demo {
         log("drawing the observables for the SM and each Wilson coefficient (figure 4)")
         let plots = try ObservablePlots.write(nominal: workspace.nominalSample, to: workspace.plotsDirectory)
         var training: [Training.Outcome] = []
+        var retraining: [Training.Outcome] = []
         if !workspace.config.systematics.isEmpty {
             log("training the \(workspace.config.systematics.count) systematic surrogates with \(workspace.config.demo.trees) trees each")
             training = try Training.run(workspace, options: .init(trees: workspace.config.demo.trees, threads: threads,
                                                                  executable: executable),
-                                        progress: TrainingProgress())
+                                        progress: TrainingProgress(), arguments: ["demo", "train"])
+            log("training again: every surrogate whose inputs did not change is reused")
+            retraining = try Training.run(workspace, options: .init(trees: workspace.config.demo.trees, threads: threads,
+                                                                    executable: executable),
+                                          progress: TrainingProgress(), arguments: ["demo", "train", "again"])
         }
-        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training,
+        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training, retraining: retraining,
                        seconds: Date().timeIntervalSince(start))
     }
 }

@@ -35,8 +35,20 @@ public enum SampleProduction {
         public var seconds: Double
     }
 
-    /// Simulates and writes both samples. Existing samples are kept unless `force`.
-    public static func run(_ workspace: Workspace, options: Options, log: (String) -> Void = { _ in }) throws -> [Written] {
+    /// Simulates and writes both samples, as one run in the provenance store. Existing samples
+    /// are kept unless `force`.
+    public static func run(_ workspace: Workspace, options: Options, arguments: [String] = ["simulate"],
+                           log: (String) -> Void = { _ in }) throws -> [Written] {
+        let recorder = try RunRecorder(workspace: workspace, command: "simulate", arguments: arguments)
+        return try recorder.perform { recorder in
+            try recorder.record([(workspace.configURL, .configuration)], role: .input)
+            let written = try simulate(workspace, options: options, log: log)
+            for sample in written { try recorder.recordDataSet(sample.url, kind: .sample, role: .output) }
+            return written
+        }
+    }
+
+    static func simulate(_ workspace: Workspace, options: Options, log: (String) -> Void) throws -> [Written] {
         let targets: [(URL, Generator, Int)] = [
             (workspace.nominalSample, .nominal, options.nominalEvents),
             (workspace.alternativeSample, .alternative, options.alternativeEvents),

@@ -1,6 +1,7 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import Provenance
 
 /// One systematic, end to end: synthetic data sets (worker), training, model file, closure.
 struct SurrogateTrainer {
@@ -12,10 +13,16 @@ struct SurrogateTrainer {
     var syntheticDirectory: URL { workspace.root.appendingPathComponent("synthetic").appendingPathComponent(plan.name) }
     var surrogateDirectory: URL { workspace.root.appendingPathComponent("surrogates").appendingPathComponent(plan.name) }
 
-    func run(process: PluginProcess, outcome: inout Training.Outcome) throws {
-        guard FileManager.default.fileExists(atPath: workspace.nominalSample.path) else {
-            throw WorkspaceError.missingSample(path: workspace.nominalSample.path, command: "refinery simulate \(workspace.root.path)")
+    func run(process: PluginProcess, outcome: inout Training.Outcome, identity: SurrogateIdentity, recorder: RunRecorder) throws {
+        // Inputs are hashed before the step and checked again after it.
+        let nominalManifest = workspace.nominalSample.appendingPathComponent(DataSetManifest.fileName)
+        var recordedInputs: [(URL, ArtifactKind)] = [(workspace.configURL, .configuration), (nominalManifest, .sample),
+                                             (URL(fileURLWithPath: plan.pluginPath), .plugin)]
+        if plan.kind == .alternative {
+            recordedInputs.append((workspace.alternativeSample.appendingPathComponent(DataSetManifest.fileName), .sample))
         }
+        let before = try recordedInputs.map { try FileHash.sha256(file: $0.0) }
+        try recorder.record(recordedInputs, role: .input)
         // 1. Synthetic data sets, made in a child process and staged until all are valid.
         let pluginStart = Date()
         let staging = workspace.root.appendingPathComponent("synthetic").appendingPathComponent(".\(plan.name).staging-\(getpid())")
@@ -72,7 +79,11 @@ struct SurrogateTrainer {
         // 3. The surrogate and its description.
         let modelURL = surrogateDirectory.appendingPathComponent("model.json")
         try AtomicFile.write(Data(model.encoded()), to: modelURL)
-        let record = SurrogateRecord(plan: plan, nominalManifestSHA256: try FileHash.sha256(file: nominal.url.appendingPathComponent(DataSetManifest.fileName)),
+        // The file names the plugin by its identity (SHA-256) and file name, not by where it
+        // happened to be installed, so that a reproduction elsewhere gives the same bytes.
+        var portablePlan = plan
+        portablePlan.pluginPath = URL(fileURLWithPath: plan.pluginPath).lastPathComponent
+        let record = SurrogateRecord(plan: portablePlan, nominalManifestSHA256: try FileHash.sha256(file: nominal.url.appendingPathComponent(DataSetManifest.fileName)),
                                      modelSHA256: try FileHash.sha256(file: modelURL))
         try AtomicFile.write(JSONEncoder.refinery.encode(record), to: surrogateDirectory.appendingPathComponent("surrogate.json"))
 
@@ -89,6 +100,22 @@ struct SurrogateTrainer {
         try AtomicFile.write(JSONEncoder.refinery.encode(closure), to: json)
         outcome.closure = closure
         outcome.files = [modelURL, surrogateDirectory.appendingPathComponent("surrogate.json"), plot, table, json]
+
+        // 5. The record: inputs unchanged, then outputs and the surrogate's identity.
+        for ((url, _), hash) in zip(recordedInputs, before) where try FileHash.sha256(file: url) != hash {
+            throw TrainingError.inputChanged(path: url.path)
+        }
+        for k in points.indices {
+            try recorder.recordDataSet(syntheticDirectory.appendingPathComponent("nu\(k)"), kind: .synthetic, role: .output)
+        }
+        try recorder.record([(modelURL, .surrogate), (outcome.files[1], .report), (plot, .plot), (table, .report), (json, .report)],
+                            role: .output)
+        guard let modelArtifact = try recorder.store.latestArtifact(path: workspace.relative(modelURL)) else {
+            throw TrainingError.inputChanged(path: modelURL.path)
+        }
+        _ = try recorder.store.recordSurrogate(identity.entry(plan: plan, artifactID: modelArtifact.id,
+                                                              seed: nominal.manifest.seed ?? 0,
+                                                              closureFigures: [workspace.relative(plot)], runID: recorder.runID))
         progress.log("\(plan.name): trained \(plan.settings.trees) trees in \(String(format: "%.1f", outcome.learnerSeconds)) s (plugin \(String(format: "%.1f", outcome.pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(workspace.relative(surrogateDirectory))/")
     }
 }

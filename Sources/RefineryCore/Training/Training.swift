@@ -30,30 +30,70 @@ public enum Training {
         public var files: [URL]
         public var pluginSeconds: Double
         public var learnerSeconds: Double
+        /// "reused", "trained: new", "retrained: plugin binary changed", ...
+        public var decision: String = ""
+        public var identityKey: String?
         public var succeeded: Bool { error == nil }
     }
 
-    /// Trains the selected systematics; never throws for a single systematic's failure.
-    public static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress) throws -> [Outcome] {
+    /// Trains the selected systematics that are not up to date; never throws for a single
+    /// systematic's failure. The command is one run in the provenance store, and each trained
+    /// systematic one more run whose inputs and outputs are recorded.
+    public static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress,
+                           arguments: [String] = ["train"]) throws -> [Outcome] {
         let entries = try select(workspace, only: options.only)
-        let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
-        let process = PluginProcess(executable: options.executable)
-        var outcomes: [Outcome] = []
-        for entry in entries {
-            var outcome = Outcome(name: entry.name, files: [], pluginSeconds: 0, learnerSeconds: 0)
-            do {
-                let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees)
-                outcome.plan = plan
-                progress.log("\(entry.name): plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
-                try SurrogateTrainer(workspace: workspace, plan: plan, threads: options.threads, progress: progress)
-                    .run(process: process, outcome: &outcome)
-            } catch {
-                outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-                progress.log("\(entry.name): FAILED: \(outcome.error!)")
-            }
-            outcomes.append(outcome)
+        guard FileManager.default.fileExists(atPath: workspace.nominalSample.path) else {
+            throw WorkspaceError.missingSample(path: workspace.nominalSample.path, command: "refinery simulate \(workspace.root.path)")
         }
-        return outcomes
+        let recorder = try RunRecorder(workspace: workspace, command: "train", arguments: arguments)
+        return try recorder.perform { recorder in
+            try recorder.record([(workspace.configURL, .configuration)], role: .input)
+            SyntheticStaging.removeAbandoned(in: workspace)
+            let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
+            let process = PluginProcess(executable: options.executable)
+            var outcomes: [Outcome] = []
+            for entry in entries {
+                var outcome = Outcome(name: entry.name, files: [], pluginSeconds: 0, learnerSeconds: 0)
+                do {
+                    let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees)
+                    outcome.plan = plan
+                    let identity = try Self.identity(plan, workspace: workspace)
+                    outcome.identityKey = identity.key
+                    let decision = try Refinement.decide(identity: identity, plan: plan, store: recorder.store, workspace: workspace)
+                    outcome.decision = decision.text
+                    switch decision {
+                    case .reuse:
+                        outcome.closure = try? JSONDecoder().decode(ClosureReport.self, from: Data(contentsOf:
+                            workspace.root.appendingPathComponent("surrogates/\(plan.name)/closure.json")))
+                        progress.log("\(entry.name): reused (identity \(identity.key.prefix(12)) unchanged)")
+                    case let .train(reason):
+                        progress.log("\(entry.name): \(reason); plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
+                        let run = try RunRecorder(store: recorder.store, workspace: workspace, command: "train-systematic",
+                                                  arguments: [plan.name, reason])
+                        try run.perform { run in
+                            try SurrogateTrainer(workspace: workspace, plan: plan, threads: options.threads, progress: progress)
+                                .run(process: process, outcome: &outcome, identity: identity, recorder: run)
+                        }
+                    }
+                } catch {
+                    outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                    outcome.decision = "failed"
+                    progress.log("\(entry.name): FAILED: \(outcome.error!)")
+                }
+                outcomes.append(outcome)
+            }
+            let failed = outcomes.filter { !$0.succeeded }.map(\.name)
+            if !failed.isEmpty { recorder.fail(TrainingError.failures(failed)) }
+            return outcomes
+        }
+    }
+
+    /// The identity of a systematic's surrogate for the samples now on disk.
+    public static func identity(_ plan: SystematicPlan, workspace: Workspace) throws -> SurrogateIdentity {
+        let nominal = try FileHash.sha256(file: workspace.nominalSample.appendingPathComponent(DataSetManifest.fileName))
+        let alternative = plan.kind == .alternative
+            ? try FileHash.sha256(file: workspace.alternativeSample.appendingPathComponent(DataSetManifest.fileName)) : nil
+        return SurrogateIdentity(plan: plan, nominalSHA256: nominal, alternativeSHA256: alternative)
     }
 
     static func select(_ workspace: Workspace, only: [String]) throws -> [WorkspaceConfig.SystematicEntry] {

@@ -3,7 +3,7 @@ import Foundation
 /// The table `refinery train` ends with.
 public enum TrainingSummary {
     public static func text(_ outcomes: [Training.Outcome], workspace: Workspace) -> String {
-        var lines = ["", "systematic        result    plugin s  learn s  yield change at base points (data → surrogate)"]
+        var lines = ["", "systematic        result                                       plugin s  learn s  yield change at base points (data → surrogate)"]
         for outcome in outcomes {
             let name = outcome.name.padding(toLength: 17, withPad: " ", startingAt: 0)
             if let error = outcome.error {
@@ -13,7 +13,9 @@ public enum TrainingSummary {
             let yields = (outcome.closure?.basePoints ?? []).map {
                 "(\($0.nu.map { String(format: "%g", $0) }.joined(separator: ","))): \(String(format: "%+.2f", 100 * $0.yieldChangeData))→\(String(format: "%+.2f", 100 * $0.yieldChangePrediction))%"
             }.joined(separator: "  ")
-            lines.append("\(name) \((outcome.closure?.closes ?? false) ? "trained " : "trained*")  \(String(format: "%8.1f", outcome.pluginSeconds)) \(String(format: "%8.1f", outcome.learnerSeconds))  \(yields)")
+            var decision = outcome.decision + ((outcome.closure?.closes ?? true) ? "" : "*")
+            decision += String(repeating: " ", count: max(1, 44 - decision.count))
+            lines.append("\(name) \(decision) \(String(format: "%8.1f", outcome.pluginSeconds)) \(String(format: "%8.1f", outcome.learnerSeconds))  \(yields)")
         }
         if outcomes.contains(where: { $0.closure.map { !$0.closes } ?? false }) {
             lines.append("* closure criterion not met at some base point: see surrogates/<name>/closure.md")

@@ -1,1 +1,0 @@
-// Under construction: see the provenance and archive issues.

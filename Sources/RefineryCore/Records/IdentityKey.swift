@@ -1,0 +1,58 @@
+import BoostedParametricTree
+import EventData
+import Foundation
+import Provenance
+
+/// The identity of a surrogate: a hash of everything that determines it (section 6.4). Equal
+/// keys mean the surrogate on disk is what training would produce again, so it is reused.
+public struct SurrogateIdentity: Codable, Sendable, Equatable {
+    /// Bumped whenever the learner's output for the same inputs may change.
+    public static let learnerVersion = "bpt-\(BPTModel.formatVersion).1"
+
+    public var systematic: String
+    public var pluginSHA256: String
+    public var configJSON: String
+    public var nominalSHA256: String
+    /// The alternative sample's manifest hash, for two-point systematics.
+    public var alternativeSHA256: String?
+    public var settings: BPTSettings
+    public var learnerVersion: String
+    public var nuisances: [String]
+    public var terms: [[Int]]
+    public var basePoints: [[Double]]
+
+    public init(plan: SystematicPlan, nominalSHA256: String, alternativeSHA256: String?) {
+        systematic = plan.name
+        pluginSHA256 = plan.pluginSHA256
+        configJSON = plan.configJSON
+        self.nominalSHA256 = nominalSHA256
+        self.alternativeSHA256 = alternativeSHA256
+        settings = plan.settings
+        learnerVersion = Self.learnerVersion
+        nuisances = plan.spec.nuisances
+        terms = plan.spec.terms
+        basePoints = plan.spec.basePoints
+    }
+
+    /// SHA-256 of the canonical JSON (sorted keys) of every field.
+    public var key: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return FileHash.sha256((try? encoder.encode(self)) ?? Data())
+    }
+
+    /// Learner settings as recorded in the store.
+    var settingsRecord: [String: Double] {
+        ["trees": Double(settings.trees), "learning_rate": settings.learningRate, "max_depth": Double(settings.maxDepth),
+         "min_node_size": Double(settings.minNodeSize), "bins": Double(settings.bins)]
+    }
+
+    /// The store entry this identity would produce (ids filled in when recorded).
+    func entry(plan: SystematicPlan, artifactID: Int64, seed: UInt64, closureFigures: [String], runID: Int64) -> SurrogateEntry {
+        SurrogateEntry(artifactID: artifactID, systematic: systematic, nuisances: nuisances, terms: terms,
+                       basePoints: basePoints, settings: settingsRecord, seed: seed, identityKey: key,
+                       pluginSHA256: pluginSHA256, pluginName: plan.pluginName, pluginVersion: plan.pluginVersion,
+                       pluginPath: plan.pluginPath, configJSON: configJSON, nominalSHA256: nominalSHA256,
+                       learnerVersion: learnerVersion, closureFigures: closureFigures, runID: runID)
+    }
+}

@@ -1,0 +1,112 @@
+import EventData
+import Foundation
+import Provenance
+
+/// The `refinery provenance` queries, over the workspace's store.
+public enum ProvenanceQueries {
+    public enum QueryError: LocalizedError {
+        case noStore(path: String)
+        public var errorDescription: String? {
+            switch self {
+            case let .noStore(path):
+                return "\(path) does not exist: nothing has been recorded in this workspace yet. Run `refinery simulate` or `refinery train` first."
+            }
+        }
+    }
+
+    /// Opens an existing store (never creates one for a query).
+    public static func open(_ workspace: Workspace) throws -> ProvenanceStore {
+        let path = workspace.root.appendingPathComponent(ProvenanceStore.fileName)
+        guard FileManager.default.fileExists(atPath: path.path) else { throw QueryError.noStore(path: path.path) }
+        return try ProvenanceStore.open(workspace: workspace.root)
+    }
+
+    /// One version of a systematic's surrogate and what changed from the previous one.
+    public struct HistoryEntry: Codable, Sendable {
+        public var surrogate: SurrogateEntry
+        public var modelPath: String
+        public var changes: [String]
+    }
+
+    public static func history(_ store: ProvenanceStore, systematic: String) throws -> [HistoryEntry] {
+        let versions = try store.surrogates(systematic: systematic)
+        return try versions.enumerated().map { index, entry in
+            HistoryEntry(surrogate: entry, modelPath: try store.artifact(id: entry.artifactID).path,
+                         changes: index == 0 ? ["first version"] : entry.changes(from: versions[index - 1]).map(\.description))
+        }
+    }
+
+    /// What `train` would do now for each systematic, and why.
+    public struct StaleEntry: Codable, Sendable {
+        public var systematic: String
+        public var decision: String
+        public var upToDate: Bool
+    }
+
+    public static func stale(_ workspace: Workspace, store: ProvenanceStore, executable: URL, trees: Int? = nil) throws -> [StaleEntry] {
+        let catalog = PluginCatalog(workspace: workspace, executable: executable)
+        let process = PluginProcess(executable: executable)
+        return workspace.config.systematics.map { entry in
+            do {
+                let plan = try Training.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: trees)
+                let decision = try Refinement.decide(identity: Training.identity(plan, workspace: workspace), plan: plan,
+                                                     store: store, workspace: workspace)
+                if case .reuse = decision { return StaleEntry(systematic: entry.name, decision: "up to date", upToDate: true) }
+                return StaleEntry(systematic: entry.name, decision: decision.text.replacingOccurrences(of: "retrained: ", with: "would retrain: ")
+                                    .replacingOccurrences(of: "trained: new", with: "would train: new"), upToDate: false)
+            } catch {
+                return StaleEntry(systematic: entry.name, decision: "cannot train: \((error as? LocalizedError)?.errorDescription ?? "\(error)")", upToDate: false)
+            }
+        }
+    }
+
+    public static func verify(_ workspace: Workspace, store: ProvenanceStore) throws -> VerifyReport {
+        try store.verify(root: workspace.root) { try FileHash.sha256(file: $0) }
+    }
+
+    // MARK: Text
+
+    public static func text(_ node: LineageNode) -> String {
+        var lines: [String] = []
+        func visit(_ node: LineageNode, prefix: String, last: Bool, top: Bool) {
+            let branch = top ? "" : (last ? "└─ " : "├─ ")
+            var line = "\(prefix)\(branch)\(node.artifact.path)  [\(node.artifact.kind.rawValue)] sha256 \(node.artifact.sha256.prefix(16))…"
+            if let run = node.producedBy { line += "  ← run \(run.id) \(run.command)" }
+            if node.expandedElsewhere { line += " (see above)" }
+            lines.append(line)
+            if let s = node.surrogate {
+                let pad = prefix + (top ? "" : (last ? "   " : "│  "))
+                lines.append("\(pad)   surrogate \(s.systematic): plugin \(s.pluginName) \(s.pluginVersion) sha256 \(s.pluginSHA256.prefix(16))…, config \(s.configJSON), nominal sample \(s.nominalSHA256.prefix(16))…, seed \(s.seed), identity \(s.identityKey.prefix(16))…")
+            }
+            let children = node.inputs
+            for (index, child) in children.enumerated() {
+                visit(child, prefix: prefix + (top ? "" : (last ? "   " : "│  ")), last: index == children.count - 1, top: false)
+            }
+        }
+        visit(node, prefix: "", last: true, top: true)
+        return lines.joined(separator: "\n")
+    }
+
+    public static func text(_ history: [HistoryEntry]) -> String {
+        guard !history.isEmpty else { return "no surrogate recorded for this systematic" }
+        return history.enumerated().map { index, entry in
+            let s = entry.surrogate
+            return "v\(index + 1)  \(s.createdAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?")  run \(s.runID)  \(entry.modelPath)  identity \(s.identityKey.prefix(12))…  plugin \(s.pluginName) \(s.pluginVersion) (\(s.pluginSHA256.prefix(12))…)  trees \(Int(s.settings["trees"] ?? 0))\n    changes: \(entry.changes.joined(separator: ", "))"
+        }.joined(separator: "\n")
+    }
+
+    public static func text(_ runs: [RunEntry]) -> String {
+        runs.map { run in
+            "\(run.id)\t\(run.status.rawValue)\t\(run.command) \(run.arguments.joined(separator: " "))\t\(run.startedAt)\t\(run.message ?? "")"
+        }.joined(separator: "\n")
+    }
+
+    public static func text(_ report: VerifyReport) -> String {
+        var lines = ["checked \(report.checked) recorded files"]
+        lines += report.missing.map { "MISSING   \($0.path) (sha256 \($0.sha256.prefix(16))…)" }
+        lines += report.modified.map { "MODIFIED  \($0.artifact.path) (recorded \($0.artifact.sha256.prefix(16))…, now \($0.actualSHA256.map { String($0.prefix(16)) } ?? "?")…)" }
+        lines += report.unreadable.map { "UNREADABLE \($0.artifact.path): \($0.reason)" }
+        if report.isClean { lines.append("all files match their recorded hashes") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import EventData
+import Foundation
+import Provenance
+import RefineryCore
+
+struct ProvenanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provenance",
+        abstract: "Ask the workspace's provenance store where artifacts came from (schema: docs/provenance.md).",
+        subcommands: [Lineage.self, History.self, Stale.self, Runs.self, Show.self, Verify.self, Diff.self]
+    )
+
+    struct Options: ParsableArguments {
+        @Option(name: .shortAndLong, help: "The workspace folder.")
+        var workspace = "workspaces/tt2l"
+
+        @Flag(help: "Print JSON.")
+        var json = false
+    }
+
+    static func emit<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
+        say(json ? String(decoding: try JSONEncoder.refinery.encode(value), as: UTF8.self) : text())
+    }
+
+    struct Lineage: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The tree back to the nominal sample, plugin binary, configuration and seeds.")
+        @Argument(help: "An artifact path (relative to the workspace) or a SHA-256 prefix.") var artifact: String
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.open(options.workspace)
+                let store = try ProvenanceQueries.open(workspace)
+                let node = try store.lineage(of: artifact)
+                try emit(node, json: options.json) { ProvenanceQueries.text(node) }
+            }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every surrogate trained for a systematic, when, and what changed between versions.")
+        @Argument(help: "The systematic's name.") var systematic: String
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.open(options.workspace)
+                let history = try ProvenanceQueries.history(ProvenanceQueries.open(workspace), systematic: systematic)
+                try emit(history, json: options.json) { ProvenanceQueries.text(history) }
+            }
+        }
+    }
+
+    struct Stale: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What `refinery train` would retrain now, and why.")
+        @Option(help: "As for `train --trees`: the tree count train would be run with.") var trees: Int?
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.open(options.workspace)
+                let entries = try ProvenanceQueries.stale(workspace, store: ProvenanceQueries.open(workspace), executable: currentExecutable,
+                                                          trees: trees)
+                try emit(entries, json: options.json) {
+                    entries.map { "\($0.systematic.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.decision)" }.joined(separator: "\n")
+                }
+            }
+        }
+    }
+
+    struct Runs: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The recorded runs, newest first.")
+        @Option(help: "At most this many runs.") var limit: Int?
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let runs = try ProvenanceQueries.open(Workspace.open(options.workspace)).runs(limit: limit)
+                try emit(runs, json: options.json) { ProvenanceQueries.text(runs) }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One run: command, host, outcome, inputs and outputs.")
+        @Argument(help: "The run id.") var id: Int64
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let detail = try ProvenanceQueries.open(Workspace.open(options.workspace)).run(id)
+                try emit(detail, json: options.json) {
+                    var lines = [ProvenanceQueries.text([detail.run]),
+                                 "host \(detail.run.hostName), \(detail.run.cores) cores, \(detail.run.os); refinery \(detail.run.hostVersion) (\(detail.run.hostCommit)); pid \(detail.run.pid)"]
+                    lines += detail.inputs.map { "  input   \($0.path) [\($0.kind.rawValue)] \($0.sha256.prefix(16))…" }
+                    lines += detail.outputs.map { "  output  \($0.path) [\($0.kind.rawValue)] \($0.sha256.prefix(16))…" }
+                    lines += detail.surrogates.map { "  surrogate \($0.systematic) identity \($0.identityKey.prefix(16))…" }
+                    return lines.joined(separator: "\n")
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-hash every recorded file; list missing and modified ones (exit 1 if any).")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            var clean = true
+            try reportingErrors {
+                let workspace = try Workspace.open(options.workspace)
+                let report = try ProvenanceQueries.verify(workspace, store: ProvenanceQueries.open(workspace))
+                clean = report.isClean
+                try emit(report, json: options.json) { ProvenanceQueries.text(report) }
+            }
+            if !clean { throw ExitCode(1) }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Configuration, plugins and outputs that differ between two runs.")
+        @Argument(help: "The first run id.") var first: Int64
+        @Argument(help: "The second run id.") var second: Int64
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let diff = try ProvenanceQueries.open(Workspace.open(options.workspace)).diff(first, second)
+                try emit(diff, json: options.json) {
+                    var lines = ["run \(diff.a.id) (\(diff.a.command)) vs run \(diff.b.id) (\(diff.b.command))"]
+                    if let a = diff.arguments { lines.append("arguments: \(a.a.joined(separator: " ")) → \(a.b.joined(separator: " "))") }
+                    if let h = diff.host { lines.append("host: \(h.a) → \(h.b)") }
+                    for (title, changes) in [("configuration", diff.configuration), ("plugin", diff.plugins), ("output", diff.outputs)] {
+                        lines += changes.map { "\(title) \($0.change.rawValue): \($0.path) \($0.a.map { String($0.sha256.prefix(12)) } ?? "-") → \($0.b.map { String($0.sha256.prefix(12)) } ?? "-")" }
+                    }
+                    if lines.count == 1 { lines.append("no differences") }
+                    return lines.joined(separator: "\n")
+                }
+            }
+        }
+    }
+}
