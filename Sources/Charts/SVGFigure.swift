@@ -18,7 +18,8 @@ public struct SVGFigure: Sendable {
     public func render() -> String {
         let rows = (panels.count + columns - 1) / columns
         let header = 40.0
-        let legendHeight = 24.0
+        let legendRows = legendLayout(width: Double(columns) * panelWidth).last.map { $0.row + 1 } ?? 0
+        let legendHeight = 8.0 + 18.0 * Double(legendRows)
         let width = Double(columns) * panelWidth
         let height = header + Double(rows) * panelHeight + legendHeight
         var svg = """
@@ -32,25 +33,32 @@ public struct SVGFigure: Sendable {
             let y0 = header + Double(index / columns) * panelHeight
             svg += render(panel, x0: x0, y0: y0)
         }
-        svg += legend(y: height - legendHeight + 6, width: width)
+        svg += legend(y: header + Double(rows) * panelHeight + 4, width: width)
         svg += "</svg>\n"
         return svg
     }
 
-    private func legend(y: Double, width: Double) -> String {
-        var seen: [String] = []
-        var items: [StepSeries] = []
-        for series in panels.flatMap(\.series) where !seen.contains(series.label) {
-            seen.append(series.label); items.append(series)
+    /// Legend entries (one per distinct label) laid out in rows that fit the figure width.
+    private func legendLayout(width: Double) -> [(item: StepSeries, x: Double, row: Int)] {
+        var seen: Set<String> = []
+        var layout: [(item: StepSeries, x: Double, row: Int)] = []
+        var x = 12.0, row = 0
+        for series in panels.flatMap(\.series) where seen.insert(series.label).inserted {
+            let advance = 36 + Double(series.label.count) * 6.2
+            if x + advance > width - 12, x > 12 { x = 12; row += 1 }
+            layout.append((series, x, row))
+            x += advance
         }
+        return layout
+    }
+
+    private func legend(y: Double, width: Double) -> String {
         var out = ""
-        var x = 12.0
-        for item in items {
+        for (item, x, row) in legendLayout(width: width) {
+            let top = y + 18 * Double(row)
             let dash = item.dashed ? " stroke-dasharray=\"5,3\"" : ""
-            out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(y + 6))\" x2=\"\(fmt(x + 22))\" y2=\"\(fmt(y + 6))\" stroke=\"\(item.color)\" stroke-width=\"2\"\(dash)/>"
-            out += "<text x=\"\(fmt(x + 26))\" y=\"\(fmt(y + 10))\" font-size=\"11\">\(escape(item.label))</text>\n"
-            x += 36 + Double(item.label.count) * 6.2
-            if x > width - 80 { break }
+            out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top + 6))\" x2=\"\(fmt(x + 22))\" y2=\"\(fmt(top + 6))\" stroke=\"\(item.color)\" stroke-width=\"2\"\(dash)/>"
+            out += "<text x=\"\(fmt(x + 26))\" y=\"\(fmt(top + 10))\" font-size=\"11\">\(escape(item.label))</text>\n"
         }
         return out
     }

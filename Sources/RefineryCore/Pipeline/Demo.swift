@@ -12,6 +12,8 @@ public enum Demo {
         public var training: [Training.Outcome]
         /// The second `train`, which should reuse every surrogate (refinement, section 6.4).
         public var retraining: [Training.Outcome]
+        /// The workspace archive the demo ends with.
+        public var archive: WorkspacePacking.Packed?
         public var seconds: Double
 
         public var text: String {
@@ -48,6 +50,11 @@ public enum Demo {
             }
             lines.append("reports:")
             lines.append("  \(workspace.appendingPathComponent("reports").path)")
+            if let archive {
+                lines.append("archive (check with `refinery verify`, re-derive with `refinery reproduce`):")
+                lines.append("  \(archive.result.archive.path)")
+                lines.append("  sha256 \(archive.result.sha256)")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -87,8 +94,11 @@ public enum Demo {
                                                                     executable: executable),
                                           progress: TrainingProgress(), arguments: ["demo", "train", "again"])
         }
-        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training, retraining: retraining,
-                       seconds: Date().timeIntervalSince(start))
+        log("packing the workspace")
+        let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
+                                                arguments: ["demo", "pack"])
+        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training,
+                       retraining: retraining, archive: archive, seconds: Date().timeIntervalSince(start))
     }
 }
 
