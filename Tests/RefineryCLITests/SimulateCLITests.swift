@@ -45,6 +45,33 @@ final class SimulateCLITests: XCTestCase {
         }
     }
 
+    /// A physicist opens the simulated sample with numpy alone, by the documented names.
+    func testSimulatedSampleOpensInNumpyWithDocumentedNamesAndShapes() throws {
+        let ws = try CLI.workspace(in: directory, events: 1500)
+        XCTAssertEqual(try CLI.run(["simulate", ws.path]).status, 0)
+        let script = """
+        import json, numpy as np, sys
+        d = sys.argv[1] + '/samples/nominal'
+        m = json.load(open(d + '/manifest.json'))
+        cols = {c['name']: c for c in m['columns']}
+        n = m['count']
+        x, z, w = np.load(d + '/x.npy'), np.load(d + '/z.npy'), np.load(d + '/w.npy')
+        smeft, scale, fid = np.load(d + '/smeft.npy'), np.load(d + '/scale.npy'), np.load(d + '/fiducial.npy')
+        assert x.shape == (n, 14) and z.shape == (n, 66) and w.shape == (n,), (x.shape, z.shape)
+        assert smeft.shape == (n, 20) and scale.shape == (n, 8) and fid.dtype == np.uint8
+        assert cols['x']['names'][0] == 'm_tt' and cols['x']['units'][0] == 'GeV' and len(cols['x']['names']) == 14
+        assert cols['z']['names'][cols['z']['names'].index('jet0_pt')] == 'jet0_pt'
+        assert cols['scale']['names'][0] == 'scale_R-1_F-1'
+        assert fid.sum() == 1500 and abs(w[fid == 1].sum() - 0.31) < 1e-12
+        assert (x[fid == 1, 0] > 750).all()
+        mtt = cols['x']['names'].index('m_tt')
+        print('ok', n)
+        """
+        let result = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, ws.path])
+        XCTAssertEqual(result.status, 0, result.all)
+        XCTAssertTrue(result.stdout.hasPrefix("ok "), result.all)
+    }
+
     func testExistingSamplesAreNotOverwrittenWithoutForce() throws {
         let ws = try CLI.workspace(in: directory, events: 1000)
         XCTAssertEqual(try CLI.run(["simulate", ws.path]).status, 0)

@@ -26,13 +26,15 @@ public enum Refinement {
                               workspace: Workspace) throws -> Decision {
         let key = identity.key
         if let existing = try store.latestSurrogate(identityKey: key) {
-            // Same inputs: reuse if every file is still what was recorded.
+            // Same inputs: reuse if every file is still what the run that trained this
+            // surrogate wrote (not merely the latest version of that path).
+            let outputs = try store.run(existing.runID).outputs
             for path in files(of: plan.name) {
                 let url = workspace.root.appendingPathComponent(path)
                 guard FileManager.default.fileExists(atPath: url.path) else {
                     return .train(reason: "retrained: \(path) is missing")
                 }
-                guard let recorded = try store.latestArtifact(path: path),
+                guard let recorded = outputs.first(where: { $0.path == path }),
                       try FileHash.sha256(file: url) == recorded.sha256 else {
                     return .train(reason: "retrained: \(path) was modified")
                 }

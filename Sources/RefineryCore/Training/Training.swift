@@ -32,6 +32,8 @@ public enum Training {
         public var learnerSeconds: Double
         /// "reused", "trained: new", "retrained: plugin binary changed", ...
         public var decision: String = ""
+        /// Wall time spent hashing files and writing provenance records.
+        public var recordingSeconds = 0.0
         public var identityKey: String?
         public var succeeded: Bool { error == nil }
     }
@@ -74,6 +76,7 @@ public enum Training {
                             try SurrogateTrainer(workspace: workspace, plan: plan, threads: options.threads, progress: progress)
                                 .run(process: process, outcome: &outcome, identity: identity, recorder: run)
                         }
+                        outcome.recordingSeconds = run.recordingSeconds
                     }
                 } catch {
                     outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
@@ -111,14 +114,17 @@ public enum Training {
                             process: PluginProcess, trees: Int?) throws -> SystematicPlan {
         let path = try catalog.locate(entry.plugin)
         let configJSON = ConfigValue.json(entry.config)
-        let description = try process.describe(path, configJSON: configJSON)
+        let pluginSHA256 = try PluginCatalog.identity(of: path)
+        let description = try DescriptionCache(workspace: workspace).description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
+            try process.describe(path, configJSON: configJSON)
+        }
         guard let spec = description.spec else {
             throw PluginHostError.pluginFailed(plugin: description.name, path: path.path, basePoint: nil,
                                                message: description.specError ?? "no spec")
         }
         let settings = SystematicPlan.settings(spec: spec, workspace: workspace.config.learner, entry: entry.learner, trees: trees)
         let plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
-                                  pluginSHA256: try PluginCatalog.identity(of: path), pluginVersion: description.version,
+                                  pluginSHA256: pluginSHA256, pluginVersion: description.version,
                                   kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
         do {
             _ = try BPTTrainer(problem: plan.problem(), settings: settings, threads: 1)

@@ -20,6 +20,12 @@ public enum TrainingSummary {
         if outcomes.contains(where: { $0.closure.map { !$0.closes } ?? false }) {
             lines.append("* closure criterion not met at some base point: see surrogates/<name>/closure.md")
         }
+        let plugin = outcomes.reduce(0) { $0 + $1.pluginSeconds }, learn = outcomes.reduce(0) { $0 + $1.learnerSeconds }
+        let recording = outcomes.reduce(0) { $0 + $1.recordingSeconds }
+        if plugin + learn > 0 {
+            lines.append(String(format: "time: plugins %.1f s, learning %.1f s, provenance records %.2f s (%.2f%% of plugins + learning)",
+                                plugin, learn, recording, 100 * recording / (plugin + learn)))
+        }
         lines.append("surrogates: \(workspace.root.appendingPathComponent("surrogates").path)")
         return lines.joined(separator: "\n")
     }
