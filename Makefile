@@ -1,6 +1,8 @@
 # Refinery: the README's two commands are `make demo` and `make test`.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG ?= release
+# The tests build scaffolded Swift plugins with `swift`: keep the toolchain on PATH.
+export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
 .PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive clean
