@@ -17,6 +17,12 @@ struct ProvenanceCommand: ParsableCommand {
 
         @Flag(help: "Print JSON.")
         var json = false
+
+        /// The workspace and its existing store (a query never creates one).
+        func open() throws -> (Workspace, ProvenanceStore) {
+            let workspace = try Workspace.open(self.workspace)
+            return (workspace, try ProvenanceQueries.open(workspace))
+        }
     }
 
     static func emit<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
@@ -30,8 +36,7 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try Workspace.open(options.workspace)
-                let store = try ProvenanceQueries.open(workspace)
+                let (_, store) = try options.open()
                 let node = try store.lineage(of: artifact)
                 try emit(node, json: options.json) { ProvenanceQueries.text(node) }
             }
@@ -45,8 +50,7 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try Workspace.open(options.workspace)
-                let history = try ProvenanceQueries.history(ProvenanceQueries.open(workspace), systematic: systematic)
+                let history = try ProvenanceQueries.history(options.open().1, systematic: systematic)
                 try emit(history, json: options.json) { ProvenanceQueries.text(history) }
             }
         }
@@ -59,8 +63,8 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try Workspace.open(options.workspace)
-                let entries = try ProvenanceQueries.stale(workspace, store: ProvenanceQueries.open(workspace), executable: currentExecutable,
+                let (workspace, store) = try options.open()
+                let entries = try ProvenanceQueries.stale(workspace, store: store, executable: currentExecutable,
                                                           trees: trees)
                 try emit(entries, json: options.json) {
                     entries.map { "\($0.systematic.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.decision)" }.joined(separator: "\n")
@@ -76,7 +80,7 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let runs = try ProvenanceQueries.open(Workspace.open(options.workspace)).runs(limit: limit)
+                let runs = try options.open().1.runs(limit: limit)
                 try emit(runs, json: options.json) { ProvenanceQueries.text(runs) }
             }
         }
@@ -89,7 +93,7 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let detail = try ProvenanceQueries.open(Workspace.open(options.workspace)).run(id)
+                let detail = try options.open().1.run(id)
                 try emit(detail, json: options.json) {
                     var lines = [ProvenanceQueries.text([detail.run]),
                                  "host \(detail.run.hostName), \(detail.run.cores) cores, \(detail.run.os); refinery \(detail.run.hostVersion) (\(detail.run.hostCommit)); pid \(detail.run.pid)"]
@@ -109,8 +113,8 @@ struct ProvenanceCommand: ParsableCommand {
         func run() throws {
             var clean = true
             try reportingErrors {
-                let workspace = try Workspace.open(options.workspace)
-                let report = try ProvenanceQueries.verify(workspace, store: ProvenanceQueries.open(workspace))
+                let (workspace, store) = try options.open()
+                let report = try ProvenanceQueries.verify(workspace, store: store)
                 clean = report.isClean
                 try emit(report, json: options.json) { ProvenanceQueries.text(report) }
             }
@@ -126,7 +130,7 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let diff = try ProvenanceQueries.open(Workspace.open(options.workspace)).diff(first, second)
+                let diff = try options.open().1.diff(first, second)
                 try emit(diff, json: options.json) {
                     var lines = ["run \(diff.a.id) (\(diff.a.command)) vs run \(diff.b.id) (\(diff.b.command))"]
                     if let a = diff.arguments { lines.append("arguments: \(a.a.joined(separator: " ")) → \(a.b.joined(separator: " "))") }

@@ -26,9 +26,7 @@ public enum Demo {
                 lines.append("surrogates (yield change of the training data at each base point → surrogate):")
                 for outcome in training {
                     if let error = outcome.error { lines.append("  \(outcome.name): FAILED: \(error)"); continue }
-                    let yields = (outcome.closure?.basePoints ?? []).map {
-                        "(\($0.nu.map { String(format: "%g", $0) }.joined(separator: ","))) \(String(format: "%+.1f", 100 * $0.yieldChangeData))→\(String(format: "%+.1f", 100 * $0.yieldChangePrediction))%"
-                    }.joined(separator: " ")
+                    let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 1) }.joined(separator: " ")
                     lines.append("  \(outcome.name): closure \((outcome.closure?.closes ?? false) ? "ok" : "not met"); \(yields)")
                 }
             }

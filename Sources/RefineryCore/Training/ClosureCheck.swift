@@ -51,6 +51,15 @@ public struct ClosureReport: Codable, Sendable, Equatable {
     }
 }
 
+extension ClosureReport.BasePoint {
+    /// "(ν): data→surrogate%" — the yield change at this base point, for summaries.
+    public func yieldText(digits: Int) -> String {
+        let format = "%+.\(digits)f"
+        return "(" + nu.map { String(format: "%g", $0) }.joined(separator: ",") + "): "
+            + String(format: format, 100 * yieldChangeData) + "→" + String(format: format, 100 * yieldChangePrediction) + "%"
+    }
+}
+
 enum ClosureCheck {
     /// A training sample for closure: its weights and observables (nil = nominal's).
     struct Sample {

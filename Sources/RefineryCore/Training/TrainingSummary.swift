@@ -10,9 +10,7 @@ public enum TrainingSummary {
                 lines.append("\(name) FAILED    \(error)")
                 continue
             }
-            let yields = (outcome.closure?.basePoints ?? []).map {
-                "(\($0.nu.map { String(format: "%g", $0) }.joined(separator: ","))): \(String(format: "%+.2f", 100 * $0.yieldChangeData))→\(String(format: "%+.2f", 100 * $0.yieldChangePrediction))%"
-            }.joined(separator: "  ")
+            let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 2) }.joined(separator: "  ")
             var decision = outcome.decision + ((outcome.closure?.closes ?? true) ? "" : "*")
             decision += String(repeating: " ", count: max(1, 44 - decision.count))
             lines.append("\(name) \(decision) \(String(format: "%8.1f", outcome.pluginSeconds)) \(String(format: "%8.1f", outcome.learnerSeconds))  \(yields)")
