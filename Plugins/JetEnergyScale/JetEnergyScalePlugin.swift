@@ -15,21 +15,28 @@ public final class JetEnergyScalePlugin: SystematicPlugin {
     public static let kind = PluginKind.calibrate
     public static let configSchema = """
     {"type": "object", "additionalProperties": false, "properties": {
-      "constant": {"type": "number", "description": "σ_JES of central high-pT jets"},
+      "constant": {"type": "number", "description": "σ_JES of central jets at the pivot, before the low-pT term"},
       "eta_coefficient": {"type": "number"}, "barrel_edge": {"type": "number"},
       "low_pt_term": {"type": "number", "description": "GeV; adds low_pt_term / pT"},
+      "high_pt_term": {"type": "number", "description": "adds high_pt_term · ln(pT / high_pt_pivot) above the pivot"},
+      "high_pt_pivot": {"type": "number", "description": "GeV"},
       "maximum": {"type": "number"},
       "base_points": {"type": "array", "items": {"type": "number"}}}}
     """
 
-    /// σ_JES(pT, η) = min(maximum, constant (1 + k (|η| − edge)₊²) + lowPtTerm / pT), the shape
-    /// of the CMS "total" JES uncertainty [62].
+    /// σ_JES(pT, η) = min(maximum, constant (1 + k (|η| − edge)₊²) + lowPtTerm / pT
+    /// + highPtTerm ln(pT / pivot)₊), the shape of the CMS "total" JES uncertainty [62]:
+    /// smallest around the pivot, larger at low pT, large |η| and, through the high-pT
+    /// extrapolation, at high pT (docs/simulation.md gives the values).
     struct Uncertainty {
-        var constant = 0.009, etaCoefficient = 2.3, barrelEdge = 1.3, lowPtTerm = 0.15, maximum = 0.05
+        var constant = 0.007, etaCoefficient = 1.0, barrelEdge = 1.3, lowPtTerm = 0.1
+        var highPtTerm = 0.018, highPtPivot = 150.0, maximum = 0.05
 
         func sigma(pt: Double, eta: Double) -> Double {
             let endcap = max(abs(eta) - barrelEdge, 0)
-            return min(maximum, constant * (1 + etaCoefficient * endcap * endcap) + lowPtTerm / max(pt, 1))
+            let s = constant * (1 + etaCoefficient * endcap * endcap) + lowPtTerm / max(pt, 1)
+                + highPtTerm * max(log(pt / highPtPivot), 0)
+            return min(maximum, s)
         }
     }
 
@@ -37,12 +44,18 @@ public final class JetEnergyScalePlugin: SystematicPlugin {
     let host: PluginHost
 
     static func parse(_ config: PluginConfig) throws -> (Uncertainty, [[Double]]) {
-        try config.allowOnly(["constant", "eta_coefficient", "barrel_edge", "low_pt_term", "maximum", "base_points"])
+        try config.allowOnly(["constant", "eta_coefficient", "barrel_edge", "low_pt_term", "high_pt_term",
+                              "high_pt_pivot", "maximum", "base_points"])
         var u = Uncertainty()
         u.constant = try config.double("constant", default: u.constant)
         u.etaCoefficient = try config.double("eta_coefficient", default: u.etaCoefficient)
         u.barrelEdge = try config.double("barrel_edge", default: u.barrelEdge)
         u.lowPtTerm = try config.double("low_pt_term", default: u.lowPtTerm)
+        u.highPtTerm = try config.double("high_pt_term", default: u.highPtTerm)
+        u.highPtPivot = try config.double("high_pt_pivot", default: u.highPtPivot)
+        guard u.highPtPivot > 0 else {
+            throw PluginError.config("configuration key 'high_pt_pivot' must be a positive transverse momentum in GeV, got \(u.highPtPivot)")
+        }
         u.maximum = try config.double("maximum", default: u.maximum)
         let points = try config.points("base_points", default: [[-1], [-0.5], [0.5], [1]])
         return (u, points)

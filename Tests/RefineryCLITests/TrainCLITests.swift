@@ -1,4 +1,6 @@
+import EventData
 import Foundation
+import TopPairSimulation
 import XCTest
 
 /// `refinery train` on the six systematics of section 7, on a small sample.
@@ -126,5 +128,42 @@ final class TrainCLITests: XCTestCase {
         let path = try XCTUnwrap(scale["path"] as? String)
         let hash = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", path]).stdout.prefix(64)
         XCTAssertEqual(scale["sha256"] as? String, String(hash))
+    }
+
+    /// The JetEnergyScale plugin's default uncertainty is the simulation's detector model:
+    /// its synthetic data sets equal the simulation's own JES shift and reconstruction of
+    /// the nominal sample, event by event, at every base point. The module test of the
+    /// pT(t̄) trend (`EffectSizeTests`) therefore holds for the trained surrogate's data too.
+    func testJESPluginAppliesTheSimulationsDetectorModel() throws {
+        let nominal = try DataSet.open(Self.workspace.appendingPathComponent("samples/nominal"))
+        let z = try nominal.read("z", as: Double.self)
+        let w = try nominal.read("w", as: Double.self).values
+        XCTAssertEqual(z.shape, [w.count, Latent.width])
+        let folder = Self.workspace.appendingPathComponent("synthetic/JES")
+        let sets = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("nu") }
+        XCTAssertEqual(sets.count, 4)
+        var seen: [Double] = []
+        for name in sets {
+            let set = try DataSet.open(folder.appendingPathComponent(name))
+            guard case .array(let list)? = set.manifest.attributes["nu"], case .number(let nu)? = list.first else {
+                return XCTFail("\(name): no ν attribute")
+            }
+            seen.append(nu)
+            let shifted = JetEnergyScale.shift(latent: z.values, nu: nu)
+            let (x, passes) = Reconstruction.reconstruct(latent: shifted)
+            let rows = passes.indices.filter { passes[$0] == 1 }
+            let sx = try set.read("x", as: Double.self).values, sw = try set.read("w", as: Double.self).values
+            XCTAssertEqual(sw.count, rows.count, "ν = \(nu): selected events")
+            guard sw.count == rows.count else { continue }
+            var mismatches = 0
+            for (k, i) in rows.enumerated() {
+                if sw[k] != w[i] { mismatches += 1 }
+                for j in 0..<ObservableSet.count where sx[k * ObservableSet.count + j] != x[i * ObservableSet.count + j] {
+                    mismatches += 1
+                }
+            }
+            XCTAssertEqual(mismatches, 0, "ν = \(nu)")
+        }
+        XCTAssertEqual(seen.sorted(), [-1, -0.5, 0.5, 1])
     }
 }

@@ -45,6 +45,22 @@ final class EffectSizeTests: XCTestCase {
         for b in r.binsDown { XCTAssert((-0.08)...(-0.01) ~= b, "JES down bin \(b)") }
     }
 
+    /// Section 7.3, figure 7: the JES effect rises in pT(t̄) from about 2% to 5%. At low
+    /// pT(t̄) the migration across the m(tt̄) threshold dominates; at high pT(t̄) the larger
+    /// shift of energetic b jets moves events up the falling spectrum. 10⁵ events; the
+    /// half-difference (up − down)/2 per bin halves the migration noise, so that the last
+    /// bin (pT(t̄) > 700 GeV, ~2% of the events) is known to about 0.4%.
+    func testJESRisesWithAntitopPtFromTwoToFivePercent() {
+        let r = EffectSizes.jetEnergyScale(Samples.large, observable: "pt_tbar")
+        XCTAssertEqual(r.edges, [0, 200, 350, 500, 700])
+        let b = zip(r.binsUp, r.binsDown).map { ($0 - $1) / 2 }
+        XCTAssert(0.015...0.032 ~= b.first!, "JES pT(t̄) < 200 GeV: \(b)")
+        XCTAssert(0.04...0.07 ~= b.last!, "JES pT(t̄) > 700 GeV: \(b)")
+        XCTAssertGreaterThan(b.last! - b.first!, 0.015, "JES rises with pT(t̄): \(b)")
+        for k in 1..<b.count { XCTAssertGreaterThan(b[k], b[k - 1] - 0.003, "JES bins \(b)") }
+        for (up, down) in zip(r.binsUp, r.binsDown) { XCTAssert(up > 0 && down < 0, "\(r.binsUp) / \(r.binsDown)") }
+    }
+
     func testBTaggingHeavyFlavourSmallerThanLightFlavour() {
         let hf = EffectSizes.bTagging(s, kind: .heavy)
         let lf = EffectSizes.bTagging(s, kind: .light)

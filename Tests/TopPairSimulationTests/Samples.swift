@@ -5,6 +5,9 @@ enum Samples {
     /// 20 000 nominal-fiducial events, seed 7, two threads.
     static let nominal = Simulation.run(SimulationSettings(seed: 7, generator: .nominal, fiducialEvents: 20_000),
                                         threads: 2)
+    /// 100 000 nominal-fiducial events, seed 7, for effects that need the tails populated.
+    static let large = Simulation.run(SimulationSettings(seed: 7, generator: .nominal, fiducialEvents: 100_000),
+                                      threads: 2)
     /// 20 000 alternative-generator fiducial events, same seed (independent stream).
     static let alternative = Simulation.run(
         SimulationSettings(seed: 7, generator: .alternative, fiducialEvents: 20_000), threads: 2)

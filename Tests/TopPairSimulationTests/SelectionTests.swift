@@ -67,12 +67,31 @@ final class SelectionTests: XCTestCase {
         XCTAssertEqual(shifted[Latent.metX], row[Latent.metX] - dx, accuracy: 1e-9)
     }
 
+    /// σ_JES is smallest for central jets around the pivot, larger at low pT, at large |η|
+    /// and at high pT (docs/simulation.md), and never above the cap.
     func testJESUncertaintyShape() {
         let j = JetEnergyScale()
-        XCTAssertEqual(j.sigma(pt: 500, eta: 0), 0.01, accuracy: 0.002)
-        XCTAssertGreaterThan(j.sigma(pt: 25, eta: 2.4), 0.03)
-        XCTAssertLessThan(j.sigma(pt: 25, eta: 2.4), 0.05)
-        XCTAssertGreaterThan(j.sigma(pt: 30, eta: 0), j.sigma(pt: 300, eta: 0))
+        XCTAssertEqual(j.sigma(pt: 150, eta: 0), 0.0077, accuracy: 0.0005)
+        XCTAssertEqual(j.sigma(pt: 30, eta: 0), 0.0103, accuracy: 0.0005)
+        XCTAssertEqual(j.sigma(pt: 25, eta: 2.4), 0.0195, accuracy: 0.0005)
+        XCTAssertEqual(j.sigma(pt: 500, eta: 0), 0.0289, accuracy: 0.0005)
+        XCTAssertEqual(j.sigma(pt: 1000, eta: 0), 0.0413, accuracy: 0.0005)
+        XCTAssertGreaterThan(j.sigma(pt: 30, eta: 0), j.sigma(pt: 150, eta: 0))
+        XCTAssertGreaterThan(j.sigma(pt: 300, eta: 0), j.sigma(pt: 150, eta: 0))
+        XCTAssertGreaterThan(j.sigma(pt: 60, eta: 2.0), j.sigma(pt: 60, eta: 1.0))
+        XCTAssertEqual(j.sigma(pt: 6500, eta: 2.4), 0.05)
+    }
+
+    /// A model stored before the high-pT term existed decodes with that term 0, so that
+    /// the samples it made are reproduced exactly.
+    func testJESModelWithoutHighPtTermDecodesAsTheOldModel() throws {
+        let old = #"{"constant": 0.009, "etaCoefficient": 2.3, "barrelEdge": 1.3, "lowPtTerm": 0.15, "maximum": 0.05}"#
+        let j = try JSONDecoder().decode(JetEnergyScale.self, from: Data(old.utf8))
+        XCTAssertEqual(j.highPtTerm, 0)
+        XCTAssertEqual(j.sigma(pt: 500, eta: 0), 0.009 + 0.15 / 500, accuracy: 1e-15)
+        let roundTrip = try JSONDecoder().decode(JetEnergyScale.self, from: JSONEncoder().encode(JetEnergyScale()))
+        XCTAssertEqual(roundTrip, JetEnergyScale())
+        XCTAssertThrowsError(try JSONDecoder().decode(JetEnergyScale.self, from: Data(#"{"constant": 0.01}"#.utf8)))
     }
 
     func testColumnNamesAndUnits() {
