@@ -10,7 +10,7 @@ import RefineryPluginKit
 /// size 500 (section 7.1).
 public final class JetEnergyScalePlugin: SystematicPlugin {
     public static let name = "JetEnergyScale"
-    public static let version = "1.0.0"
+    public static let version = "1.1.0"
     public static let summary = "jet energy scale ±σ_JES(pT, η) with re-selection and re-reconstruction, eqs. (30), (85)"
     public static let kind = PluginKind.calibrate
     public static let configSchema = """
