@@ -166,4 +166,44 @@ final class TrainCLITests: XCTestCase {
         }
         XCTAssertEqual(seen.sorted(), [-1, -0.5, 0.5, 1])
     }
+
+    /// The BTagging (HF, LF) and LeptonEfficiency plugins' default scale-factor tables are
+    /// the simulation's: their synthetic weights equal the nominal weight times eq. (86)–(87)
+    /// and eq. (89) evaluated with the simulation's models, event by event, at every base point.
+    func testReweightPluginsApplyTheSimulationsCalibrationModels() throws {
+        let nominal = try DataSet.open(Self.workspace.appendingPathComponent("samples/nominal"))
+        let z = try nominal.read("z", as: Double.self).values
+        let w = try nominal.read("w", as: Double.self).values
+        let fiducial = try nominal.read("fiducial", as: UInt8.self).values
+        let rows = fiducial.indices.filter { fiducial[$0] == 1 }
+        let detector = DetectorModel()
+        let models: [String: (UnsafePointer<Double>, Double) -> Double] = [
+            "HF": { detector.bTagging.weight(row: $0, nu: $1, kind: .heavy) },
+            "LF": { detector.bTagging.weight(row: $0, nu: $1, kind: .light) },
+            "lepton": { detector.leptons.weight(row: $0, nu: $1) },
+        ]
+        for (name, model) in models {
+            let folder = Self.workspace.appendingPathComponent("synthetic/\(name)")
+            var seen: [Double] = []
+            for set in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasPrefix("nu") }) {
+                let data = try DataSet.open(folder.appendingPathComponent(set))
+                guard case .array(let list)? = data.manifest.attributes["nu"], case .number(let nu)? = list.first else {
+                    return XCTFail("\(name)/\(set): no ν attribute")
+                }
+                seen.append(nu)
+                let sw = try data.read("w", as: Double.self).values
+                XCTAssertEqual(sw.count, rows.count, "\(name) ν = \(nu)")
+                guard sw.count == rows.count else { continue }
+                var worst = 0.0
+                z.withUnsafeBufferPointer { zb in
+                    for (k, i) in rows.enumerated() {
+                        let expected = w[i] * model(zb.baseAddress! + i * Latent.width, nu)
+                        worst = max(worst, abs(sw[k] - expected) / abs(expected))
+                    }
+                }
+                XCTAssertLessThan(worst, 1e-12, "\(name) ν = \(nu): largest relative difference")
+            }
+            XCTAssertEqual(seen.sorted(), [-1, 1], name)
+        }
+    }
 }
