@@ -55,7 +55,7 @@ public enum Reproduction {
                 let settings = try JSONDecoder().decode(SimulationSettings.self, from: JSONEncoder().encode(dataSetManifest.configuration))
                 log("re-simulating \(workspace.relative(sample)): \(settings.fiducialEvents) fiducial events, seed \(settings.seed)")
                 let result = Simulation.run(settings, threads: threads)
-                try SampleProduction.write(result, settings: settings, to: sample, overwrite: true)
+                _ = try SampleProduction.write(result, settings: settings, to: sample, overwrite: true)
             }
             // 2. Surrogates, with each one's recorded learner settings, after setting the
             //    archived ones aside so that nothing is reused.
