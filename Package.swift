@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "BoostedParametricTreeTests", dependencies: ["BoostedParametricTree"]),
         .testTarget(name: "TopPairSimulationTests", dependencies: ["TopPairSimulation"]),
         .testTarget(name: "EventDataTests", dependencies: ["EventData"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
         .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore"]),

@@ -118,15 +118,31 @@ func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
 
 /// Axis tick positions and labels.
 enum Ticks {
-    /// "Nice" ticks (1, 2, 5 × 10^k steps) inside [low, high].
+    /// "Nice" ticks (1, 2, 5 × 10^k steps) inside [low, high]: the coarsest step with at most
+    /// `count` intervals, refined to the next nice step while fewer than three ticks fall inside
+    /// (a range like [0.955, 1.06] would otherwise be labelled at 1 and 1.05 only).
     static func linear(_ low: Double, _ high: Double, count: Int) -> [Double] {
         guard high > low else { return [low] }
         let raw = (high - low) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        let nice = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }
+        var index = nice.firstIndex { $0 >= raw } ?? nice.count - 1
+        var ticks = ticks(low, high, step: nice[index])
+        while ticks.count < 3 && index > 0 {
+            index -= 1
+            ticks = Self.ticks(low, high, step: nice[index])
+        }
+        return ticks
+    }
+
+    private static func ticks(_ low: Double, _ high: Double, step: Double) -> [Double] {
         var ticks: [Double] = []
-        var tick = ceil(low / step) * step
-        while tick <= high + 1e-9 * step { ticks.append(abs(tick) < 1e-12 * step ? 0 : tick); tick += step }
+        var k = ceil(low / step)
+        while k * step <= high + 1e-9 * step {
+            let tick = k * step
+            ticks.append(abs(tick) < 1e-12 * step ? 0 : tick)
+            k += 1
+        }
         return ticks
     }
 
@@ -138,6 +154,7 @@ enum Ticks {
 
     static func label(_ value: Double) -> String {
         if value == 0 { return "0" }
+        if abs(value) >= 1000 && abs(value) < 1e6 && value == value.rounded() { return String(format: "%.0f", value) }
         if abs(value) >= 1000 || abs(value) < 0.01 { return String(format: "%.3g", value) }
         return String(format: "%g", (value * 1e6).rounded() / 1e6)
     }
