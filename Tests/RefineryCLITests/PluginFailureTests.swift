@@ -44,10 +44,33 @@ final class PluginFailureTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0, "train must fail when a plugin fails", file: file, line: line)
         XCTAssertFalse(result.signaled, "the host itself must not crash", file: file, line: line)
         for text in mentions { XCTAssertTrue(result.all.contains(text), "expected '\(text)' in:\n\(result.all)", file: file, line: line) }
+        XCTAssertFalse(result.all.contains("failed: plugin '"), "the plugin is named once per message:\n\(result.all)", file: file, line: line)
         let kept = Self.workspace.appendingPathComponent("surrogates/lepton/model.json")
         XCTAssertTrue(FileManager.default.fileExists(atPath: kept.path), "the other surrogate must be trained and kept", file: file, line: line)
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.workspace.appendingPathComponent("surrogates/bad/model.json").path),
                        "nothing of the failed plugin may be kept", file: file, line: line)
+    }
+
+    /// A configuration the plugin refuses: the error names the systematic's plugin, its path
+    /// and the key, once, and nothing is trained for it.
+    func testInvalidConfigurationNamesPluginAndKeyOnce() throws {
+        let workspace = try CLI.workspace(in: Self.directory, name: "badconfig", events: 2000, trees: 5, systematics: """
+
+          - name: JES
+            plugin: JetEnergyScale
+            config: {high_pt_pivot: -5}
+        """)
+        XCTAssertEqual(try CLI.run(["simulate", workspace.path]).status, 0)
+        let result = try CLI.run(["train", workspace.path])
+        XCTAssertEqual(result.status, 1, result.all)
+        XCTAssertTrue(result.all.contains("configuration key 'high_pt_pivot' must be a positive transverse momentum"), result.all)
+        let lines = result.all.split(separator: "\n").filter { $0.contains("high_pt_pivot") }
+        XCTAssertFalse(lines.isEmpty)
+        for line in lines {
+            XCTAssertEqual(line.components(separatedBy: "plugin 'JetEnergyScale' (").count - 1, 1, "named once per message: \(line)")
+            XCTAssertTrue(line.contains("libRefineryJetEnergyScale.so"), String(line))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("surrogates/JES/model.json").path))
     }
 
     func testWellBehavedFixtureTrains() throws {

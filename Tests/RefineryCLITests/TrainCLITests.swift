@@ -128,6 +128,13 @@ final class TrainCLITests: XCTestCase {
         let path = try XCTUnwrap(scale["path"] as? String)
         let hash = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", path]).stdout.prefix(64)
         XCTAssertEqual(scale["sha256"] as? String, String(hash))
+
+        // The table: a plugin whose nuisances depend on its configuration says what it needs.
+        let table = try CLI.run(["plugins", "list", "--workspace", Self.workspace.path])
+        XCTAssertEqual(table.status, 0, table.all)
+        XCTAssertTrue(table.stdout.contains("JetEnergyScale 1.1.0  [calibrate, ABI 1]  nuisances: nu_JES"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("needs a configuration: 'component' must be"), table.stdout)
+        XCTAssertFalse(table.stdout.contains("nuisances: \n"), table.stdout)
     }
 
     /// The JetEnergyScale plugin's default uncertainty is the simulation's detector model:

@@ -41,8 +41,17 @@ public enum PluginListing {
             if let error = entry.error, entry.kind == nil {
                 lines.append("\(entry.name)  NOT LOADABLE: \(error)")
             } else {
-                lines.append("\(entry.name) \(entry.version ?? "?")  [\(entry.kind?.rawValue ?? "?"), ABI \(entry.abiVersion.map(String.init) ?? "?")]  nuisances: \((entry.nuisances ?? []).joined(separator: ", "))")
-                lines.append("    terms: \((entry.terms ?? []).joined(separator: ", "))   base points: \((entry.basePoints ?? []).count)")
+                let header = "\(entry.name) \(entry.version ?? "?")  [\(entry.kind?.rawValue ?? "?"), ABI \(entry.abiVersion.map(String.init) ?? "?")]"
+                if let nuisances = entry.nuisances {
+                    lines.append("\(header)  nuisances: \(nuisances.joined(separator: ", "))")
+                    lines.append("    terms: \((entry.terms ?? []).joined(separator: ", "))   base points: \((entry.basePoints ?? []).count)")
+                } else {
+                    // Nuisances and base points come from the configuration (e.g. BTagging's component).
+                    lines.append(header)
+                    let error = entry.error ?? "no description"
+                    let repeated = "plugin '\(entry.name)' (\(entry.path)) failed: "
+                    lines.append("    needs a configuration: \(error.hasPrefix(repeated) ? String(error.dropFirst(repeated.count)) : error)")
+                }
                 if let summary = entry.summary, !summary.isEmpty { lines.append("    \(summary)") }
             }
             lines.append("    \(entry.path)")
