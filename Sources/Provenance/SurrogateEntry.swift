@@ -74,6 +74,18 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
         return changes
     }
 
+    /// The learner settings that differ from an earlier surrogate's, as "name old → new",
+    /// sorted by name; e.g. ["trees 100 → 300"].
+    public func settingsDifferences(from earlier: SurrogateEntry) -> [String] {
+        func text(_ value: Double?) -> String {
+            guard let value else { return "unset" }
+            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        }
+        return Set(settings.keys).union(earlier.settings.keys).sorted().compactMap { name in
+            settings[name] == earlier.settings[name] ? nil : "\(name) \(text(earlier.settings[name])) → \(text(settings[name]))"
+        }
+    }
+
     static let columns = "id, artifact_id, systematic, nuisances, terms, base_points, settings, seed, identity_key, plugin_sha256, plugin_name, plugin_version, plugin_path, config_json, nominal_sha256, learner_version, closure_figures, run_id, created_at"
 
     init(row: Row) throws {

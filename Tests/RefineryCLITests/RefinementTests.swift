@@ -75,6 +75,16 @@ final class RefinementTests: XCTestCase {
         XCTAssertEqual(entries.filter { $0["command"] as? String == "train-systematic" }.count, 6, "5 + exactly one more")
     }
 
+    /// Asking with other learner settings names the settings that differ.
+    func testChangedLearnerSettingsAreNamed() throws {
+        let ws = try trainedWorkspace(trees: 8)
+        let stale = try CLI.run(["provenance", "stale", "-w", ws.path, "--trees", "12"])
+        XCTAssertEqual(stale.status, 0, stale.all)
+        XCTAssertTrue(stale.stdout.contains("learner settings changed (trees 8 → 12)"), stale.stdout)
+        let same = try CLI.run(["provenance", "stale", "-w", ws.path])
+        XCTAssertFalse(same.stdout.contains("learner settings"), same.stdout)
+    }
+
     func testEditingOnePluginConfigurationRetrainsOnlyThatOne() throws {
         let ws = try trainedWorkspace()
         try editConfig(ws) { $0.replacingOccurrences(of: "config: {component: LF}", with: "config: {component: LF, light_uncertainty: 0.3}") }

@@ -48,6 +48,10 @@ public enum Refinement {
                                        closureFigures: [], runID: previous.runID)
         var changes = candidate.changes(from: previous).map(\.description)
         if identity.alternativeSHA256 != nil, changes.isEmpty { changes = ["alternative sample"] }
-        return .train(reason: "retrained: " + (changes.isEmpty ? "inputs changed" : changes.joined(separator: ", ") + " changed"))
+        // Name the settings that moved: a demo-sized surrogate asked about with the workspace's
+        // full settings should say "trees 100 → 300", not only "learner settings".
+        let settings = candidate.settingsDifferences(from: previous)
+        let detail = settings.isEmpty ? "" : " (" + settings.joined(separator: ", ") + ")"
+        return .train(reason: "retrained: " + (changes.isEmpty ? "inputs changed" : changes.joined(separator: ", ") + " changed") + detail)
     }
 }
