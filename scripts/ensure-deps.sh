@@ -12,6 +12,8 @@ for package in $needed; do
         missing="$missing $package"
     fi
 done
+# The tests compile C plugin fixtures with `cc`, which Swift's own prerequisites do not include.
+if ! command -v cc >/dev/null 2>&1; then missing="$missing gcc"; fi
 if [ -n "$missing" ]; then
     echo "installing:$missing" >&2
     SUDO=""
