@@ -18,10 +18,7 @@ import WorkspaceArchive
 /// tar does neither. Timings are of a warm page cache, for both tools alike.
 enum ArchiveBenchmarks {
     static func run(args: [String]) {
-        func option(_ name: String) -> Int? {
-            guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-            return Int(args[i + 1])
-        }
+        func option(_ name: String) -> Int? { BenchSupport.intOption(name, in: args) }
         let megabytes = option("--megabytes") ?? 1024
         let fileCount = max(1, option("--files") ?? 8)
         let repeats = max(1, option("--repeat") ?? 1)
@@ -150,7 +147,7 @@ enum Workspace {
             defer { try? handle.close() }
             let header = npyHeader(count: valuesPerFile)
             try handle.write(contentsOf: header)
-            var generator = Random(seed: UInt64(index + 1))
+            var generator = SplitMix64(seed: UInt64(index + 1))
             var written = 0
             while written < valuesPerFile {
                 let n = min(chunk, valuesPerFile - written)
@@ -165,7 +162,7 @@ enum Workspace {
 
     /// One value of column `kind`: full-precision energies and angles, a weight from a handful
     /// of values, an integer multiplicity.
-    private static func value(column kind: Int, _ g: inout Random) -> Double {
+    private static func value(column kind: Int, _ g: inout SplitMix64) -> Double {
         let u = g.uniform()
         switch kind {
         case 0, 6, 7: return 350 - 120 * log(1 - u)        // GeV, exponential tail
@@ -188,20 +185,5 @@ enum Workspace {
         data.append(contentsOf: Array(dict.utf8))
         return data
     }
-}
-
-/// SplitMix64: seeded, so every run benchmarks the same bytes.
-struct Random {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
 }

@@ -44,35 +44,6 @@ enum BPTBenchmarks {
         }
     }
 
-    /// Small deterministic generator (SplitMix64).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-        mutating func normal() -> Double {
-            let u = max(uniform(), 1e-300), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-    }
-
-    /// Peak resident set size in bytes (ru_maxrss is in KiB on Linux).
-    static func peakRSSBytes() -> Int {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        return Int(usage.ru_maxrss)  // bytes on Darwin
-        #endif
-    }
-
     static func analyticToy(threads: Int) throws {
         let n = 100_000
         let basePoints: [[Double]] = [[0.5, 0], [0, 0.5], [1, 0], [0, 1], [0.5, 0.5]]
@@ -83,7 +54,7 @@ enum BPTBenchmarks {
             let a = nu[0] * sin(x) + nu[1] * cos(0.5 * x)
             return 0.25 * a * a
         }
-        var rng = Generator(state: 42)
+        var rng = SplitMix64(seed: 42)
         let x0 = (0..<n).map { _ in -Double.pi + 2 * Double.pi * rng.uniform() }
         // Independent accept–reject samples per base point, like the reference (6 × 10⁵ events).
         var inputs: [BasePointInput] = []
@@ -125,7 +96,7 @@ enum BPTBenchmarks {
                                             termNames: [["muR"], ["muF"], ["muR", "muR"], ["muF", "muF"], ["muR", "muF"]],
                                             basePoints: basePoints)
         let chunk = 100_000
-        var rng = Generator(state: 7)
+        var rng = SplitMix64(seed: 7)
         func makeChunk(_ count: Int) -> [Double] {
             var x = [Double](repeating: 0, count: count * nf)
             for i in 0..<count {
@@ -178,7 +149,7 @@ enum BPTBenchmarks {
         samples = []
         let dataBytes = data.byteCount
         let setup = Double(DispatchTime.now().uptimeNanoseconds - setupStart) / 1e9
-        let setupPeak = peakRSSBytes()
+        let setupPeak = BenchSupport.peakRSSBytes()
         let settings = BPTSettings(trees: trees, learningRate: 0.2, maxDepth: 4, minNodeSize: 50)
         let trainer = try BPTTrainer(problem: problem, settings: settings, threads: threads)
         // Timed inline: a closure could not take ownership of `data`, and the trainer would copy
@@ -186,7 +157,7 @@ enum BPTBenchmarks {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = try trainer.train(consume data)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let peak = peakRSSBytes()
+        let peak = BenchSupport.peakRSSBytes()
         print(String(format: "bpt paper scale (%d events × %d features, 8 reweighted base points, 5 terms, depth 4, "
             + "%d trees, %d threads): %.3f s/tree (target ≤ 0.3 s/tree); setup %.1f s", n, nf, trees, threads,
                      elapsed / Double(trees), setup))

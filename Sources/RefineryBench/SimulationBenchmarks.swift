@@ -16,10 +16,7 @@ import Darwin
 /// `--cutflow` to print the selection cut flow on 10⁶ generated events.
 enum SimulationBenchmarks {
     static func run(args: [String]) {
-        func option(_ name: String) -> Int? {
-            guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-            return Int(args[i + 1])
-        }
+        func option(_ name: String) -> Int? { BenchSupport.intOption(name, in: args) }
         let events = option("--events") ?? 1_200_000
         let threads = option("--threads") ?? ProcessInfo.processInfo.activeProcessorCount
         let seed = UInt64(option("--seed") ?? 1)
@@ -35,7 +32,7 @@ enum SimulationBenchmarks {
         let sample = Simulation.run(SimulationSettings(seed: seed, generator: .nominal, fiducialEvents: events),
                                     threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        let rss = peakRSSMegabytes()
+        let rss = Double(BenchSupport.peakRSSBytes()) / 1_048_576
         let efficiency = Double(sample.fiducialCount) / Double(sample.generatedEvents)
         print(String(format: "wall time            %.2f s", seconds))
         print(String(format: "fiducial events/s    %.0f", Double(sample.fiducialCount) / seconds))
@@ -82,18 +79,4 @@ enum SimulationBenchmarks {
         }
     }
 
-    /// Peak resident set size of this process in MB (ru_maxrss is KiB on Linux, bytes on macOS).
-    static func peakRSSMegabytes() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        #if os(Linux)
-        return Double(usage.ru_maxrss) / 1024
-        #else
-        return Double(usage.ru_maxrss) / (1024 * 1024)
-        #endif
-    }
 }

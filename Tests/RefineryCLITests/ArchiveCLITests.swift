@@ -9,18 +9,7 @@ final class ArchiveCLITests: XCTestCase {
     override class func setUp() {
         super.setUp()
         directory = try! CLI.temporaryDirectory("archive")
-        workspace = try! CLI.workspace(in: directory, events: 3000, trees: 10, systematics: """
-
-          - name: scale
-            plugin: Scale
-          - name: POW
-            plugin: TwoPoint
-          - name: JES
-            plugin: JetEnergyScale
-          - name: HF
-            plugin: BTagging
-            config: {component: HF}
-        """)
+        workspace = try! CLI.workspace(in: directory, events: 3000, trees: 10, systematics: CLI.systematics("scale", "POW", "JES", "HF"))
         precondition(try! CLI.run(["simulate", workspace.path]).status == 0)
         precondition(try! CLI.run(["train", workspace.path]).status == 0)
     }

@@ -87,5 +87,16 @@ enum CLI {
         guard result.status == 0 else { throw NSError(domain: "cc", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr]) }
     }
 
+    /// The `systematics:` block of a workspace listing the named bundled systematics of
+    /// section 7 (scale, POW, JES, HF, LF, lepton), in the order given.
+    static func systematics(_ names: String...) -> String {
+        let entries = [
+            "scale": "plugin: Scale", "POW": "plugin: TwoPoint", "JES": "plugin: JetEnergyScale",
+            "HF": "plugin: BTagging\n    config: {component: HF}", "LF": "plugin: BTagging\n    config: {component: LF}",
+            "lepton": "plugin: LeptonEfficiency",
+        ]
+        return "\n" + names.map { "  - name: \($0)\n    \(entries[$0]!)" }.joined(separator: "\n")
+    }
+
     static var fixtures: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures") }
 }

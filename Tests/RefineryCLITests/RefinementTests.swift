@@ -8,21 +8,7 @@ final class RefinementTests: XCTestCase {
     override func setUpWithError() throws { directory = try CLI.temporaryDirectory("refinement") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    static let five = """
-
-      - name: scale
-        plugin: Scale
-      - name: JES
-        plugin: JetEnergyScale
-      - name: HF
-        plugin: BTagging
-        config: {component: HF}
-      - name: LF
-        plugin: BTagging
-        config: {component: LF}
-      - name: lepton
-        plugin: LeptonEfficiency
-    """
+    static let five = CLI.systematics("scale", "JES", "HF", "LF", "lepton")
 
     func trainedWorkspace(trees: Int = 8) throws -> URL {
         let ws = try CLI.workspace(in: directory, events: 3000, trees: trees, systematics: Self.five)

@@ -9,23 +9,7 @@ final class TrainCLITests: XCTestCase {
     nonisolated(unsafe) static var workspace: URL!
     nonisolated(unsafe) static var trainResult: CLI.Result!
 
-    static let systematics = """
-
-      - name: scale
-        plugin: Scale
-      - name: POW
-        plugin: TwoPoint
-      - name: JES
-        plugin: JetEnergyScale
-      - name: HF
-        plugin: BTagging
-        config: {component: HF}
-      - name: LF
-        plugin: BTagging
-        config: {component: LF}
-      - name: lepton
-        plugin: LeptonEfficiency
-    """
+    static let systematics = CLI.systematics("scale", "POW", "JES", "HF", "LF", "lepton")
 
     override class func setUp() {
         super.setUp()
