@@ -35,7 +35,7 @@ public final class JetEnergyScalePlugin: SystematicPlugin {
         func sigma(pt: Double, eta: Double) -> Double {
             let endcap = max(abs(eta) - barrelEdge, 0)
             let s = constant * (1 + etaCoefficient * endcap * endcap) + lowPtTerm / max(pt, 1)
-                + highPtTerm * max(log(pt / highPtPivot), 0)
+                + (pt > highPtPivot ? highPtTerm * log(pt / highPtPivot) : 0)
             return min(maximum, s)
         }
     }

@@ -53,7 +53,7 @@ public struct JetEnergyScale: Codable, Sendable, Equatable {
     @inlinable public func sigma(pt: Double, eta: Double) -> Double {
         let endcap = max(abs(eta) - barrelEdge, 0)
         let s = constant * (1 + etaCoefficient * endcap * endcap) + lowPtTerm / max(pt, 1)
-            + highPtTerm * max(_log(pt / highPtPivot), 0)
+            + (pt > highPtPivot ? highPtTerm * _log(pt / highPtPivot) : 0)
         return min(maximum, s)
     }
 

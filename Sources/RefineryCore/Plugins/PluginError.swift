@@ -23,10 +23,7 @@ public enum PluginHostError: LocalizedError, Equatable {
         case let .abiMismatch(path, found, expected):
             return "\(path) was built for plugin ABI version \(found), this host speaks version \(expected). Rebuild the plugin against this Refinery's refinery_plugin.h."
         case let .pluginFailed(plugin, path, basePoint, message):
-            // A message from the plugin worker may already carry this prefix; say it once.
-            let prefix = "plugin '\(plugin)' (\(path))"
-            if message.hasPrefix(prefix) { return message }
-            return "\(prefix)\(basePoint.map { " at base point \($0)" } ?? "") failed: \(message)"
+            return "plugin '\(plugin)' (\(path))\(basePoint.map { " at base point \($0)" } ?? "") failed: \(message)"
         case let .invalidOutput(plugin, path, basePoint, message):
             return "plugin '\(plugin)' (\(path)) returned an invalid data set for base point \(basePoint): \(message). Fix the plugin; nothing from it was kept."
         case let .crashed(plugin, path, basePoint, signal):

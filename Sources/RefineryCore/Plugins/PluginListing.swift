@@ -48,9 +48,7 @@ public enum PluginListing {
                 } else {
                     // Nuisances and base points come from the configuration (e.g. BTagging's component).
                     lines.append(header)
-                    let error = entry.error ?? "no description"
-                    let repeated = "plugin '\(entry.name)' (\(entry.path)) failed: "
-                    lines.append("    needs a configuration: \(error.hasPrefix(repeated) ? String(error.dropFirst(repeated.count)) : error)")
+                    lines.append("    needs a configuration: \(entry.error ?? "no description")")
                 }
                 if let summary = entry.summary, !summary.isEmpty { lines.append("    \(summary)") }
             }

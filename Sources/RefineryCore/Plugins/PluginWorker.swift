@@ -41,7 +41,12 @@ public enum PluginWorker {
         var description = Description(name: library.name, version: library.version, summary: library.summary, kind: kind,
                                       abiVersion: library.descriptor.pointee.abi_version, configSchema: library.configSchema)
         do { description.spec = try library.describe(configJSON: configJSON) } catch {
-            description.specError = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+            // The plugin's own words: whoever reports the error names the plugin and its path.
+            if case let PluginHostError.pluginFailed(_, _, _, message) = error {
+                description.specError = message
+            } else {
+                description.specError = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+            }
         }
         return description
     }
