@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
-        .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore"]),
+        .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore", "Provenance", "BoostedParametricTree"]),
         .testTarget(name: "RefineryCLITests", dependencies: ["RefineryCore", "TopPairSimulation", "EventData"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

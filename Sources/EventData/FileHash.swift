@@ -16,6 +16,7 @@ public enum FileHash {
     /// Hex SHA-256 of the file at `url`, read in 4 MiB blocks so large samples never sit in
     /// memory twice.
     public static func sha256(file url: URL) throws -> String {
+        HashTrace.note(url)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw EventDataError.missingFile(path: url.path)
         }
@@ -30,6 +31,19 @@ public enum FileHash {
             hasher.update(data: block)
         }
         return hex(hasher.finalize())
+    }
+
+    /// With `REFINERY_HASH_TRACE=<file>` in the environment, every file hashed is appended to
+    /// that file as "<pid> <path>": the tests count how often a step reads its inputs.
+    enum HashTrace {
+        static let path = ProcessInfo.processInfo.environment["REFINERY_HASH_TRACE"]
+
+        static func note(_ url: URL) {
+            guard let path, let handle = FileHandle(forWritingAtPath: path) else { return }
+            defer { try? handle.close() }
+            _ = try? handle.seekToEnd()
+            handle.write(Data("\(getpid()) \(url.standardizedFileURL.path)\n".utf8))
+        }
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

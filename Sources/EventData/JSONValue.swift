@@ -47,11 +47,13 @@ public enum JSONValue: Codable, Equatable, Sendable {
 }
 
 extension JSONEncoder {
-    /// The encoder used for every JSON file Refinery writes: sorted keys and pretty printing,
-    /// so equal content gives equal bytes.
+    /// The encoder used for every JSON file Refinery writes and every `--json` answer: sorted
+    /// keys and pretty printing, so equal content gives equal bytes; times as ISO-8601 UTC
+    /// strings (Foundation's default would be seconds since 2001).
     public static var refinery: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
 }

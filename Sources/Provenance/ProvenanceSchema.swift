@@ -8,10 +8,10 @@ import GRDB
 /// Every table and column is documented in docs/provenance.md (a test keeps the two in step).
 enum ProvenanceSchema {
     /// The schema version this build writes and understands (`PRAGMA user_version`).
-    static let version = 1
+    static let version = 2
 
     /// The migration names, in order. Never rename or edit a shipped one.
-    static let migrationNames = ["v1-core"]
+    static let migrationNames = ["v1-core", "v2-steps"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -19,8 +19,22 @@ enum ProvenanceSchema {
             try db.execute(sql: v1Core)
             try db.execute(sql: "PRAGMA user_version = 1")
         }
+        migrator.registerMigration("v2-steps") { db in
+            try db.execute(sql: v2Steps)
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
         return migrator
     }
+
+    /// Version 2: a run records the command line that replays it (`replay`, JSON array, NULL for
+    /// runs that are not replayable steps) and the cluster job it belongs to (`job_id`); a
+    /// surrogate records the alternative sample it was trained with, so that "alternative
+    /// sample changed" is recorded, not guessed.
+    private static let v2Steps = """
+        ALTER TABLE runs ADD COLUMN replay TEXT;
+        ALTER TABLE runs ADD COLUMN job_id TEXT;
+        ALTER TABLE surrogates ADD COLUMN alternative_sha256 TEXT;
+        """
 
     /// Version 1. Literal SQL so the documented schema is exactly what is written.
     /// Indexes serve the queries that must stay fast on 10⁵ artifacts and 10⁴ runs: lineage

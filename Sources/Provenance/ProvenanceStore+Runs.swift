@@ -7,19 +7,23 @@ extension ProvenanceStore {
     /// - Parameter process: the process doing the work, by default the caller. A host that
     ///   records on behalf of a worker process (a Slurm task, a child) passes the worker's, so
     ///   that the run is marked interrupted if that worker dies.
+    /// - Parameter replay: the `refinery` arguments that redo this run as a step (`reproduce`
+    ///   replays them); nil for runs that are not steps.
+    /// - Parameter jobID: the cluster job the run belongs to.
     public func beginRun(command: String, arguments: [String], hostVersion: String, hostCommit: String,
-                         process: ProcessIdentity = .current) throws -> Int64 {
+                         process: ProcessIdentity = .current, replay: [String]? = nil, jobID: String? = nil) throws -> Int64 {
         let argumentsJSON = try StoredJSON.encode(arguments)
+        let replayJSON = try replay.map { try StoredJSON.encode($0) }
         let root = workspaceRoot.path
         return try perform("record the start of '\(command)'") {
             try pool.write { db in
                 try db.cachedExecute("""
                     INSERT INTO runs (command, arguments, host_version, host_commit, started_at, status, pid,
-                                      pid_start_time, boot_id, host_name, cores, os, workspace_root)
-                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                                      pid_start_time, boot_id, host_name, cores, os, workspace_root, replay, job_id)
+                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [command, argumentsJSON, hostVersion, hostCommit, StoredDate.now, process.pid,
                           process.startTime.map { Int64(clamping: $0) }, process.bootID, process.hostName,
-                          MachineDescription.cores, MachineDescription.operatingSystem, root])
+                          MachineDescription.cores, MachineDescription.operatingSystem, root, replayJSON, jobID])
                 return db.lastInsertedRowID
             }
         }

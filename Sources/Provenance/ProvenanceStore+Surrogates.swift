@@ -11,7 +11,7 @@ extension ProvenanceStore {
             try StoredJSON.encode(entry.basePoints), try StoredJSON.encode(entry.settings), Int64(bitPattern: entry.seed),
             entry.identityKey, entry.pluginSHA256.lowercased(), entry.pluginName, entry.pluginVersion, entry.pluginPath,
             entry.configJSON, entry.nominalSHA256.lowercased(), entry.learnerVersion,
-            try StoredJSON.encode(entry.closureFigures), entry.runID, StoredDate.now,
+            try StoredJSON.encode(entry.closureFigures), entry.runID, StoredDate.now, entry.alternativeSHA256?.lowercased(),
         ]
         return try perform("record the surrogate of '\(entry.systematic)'") {
             try pool.write { db in
@@ -22,11 +22,18 @@ extension ProvenanceStore {
                 try db.cachedExecute("""
                     INSERT INTO surrogates (artifact_id, systematic, nuisances, terms, base_points, settings, seed, identity_key,
                                             plugin_sha256, plugin_name, plugin_version, plugin_path, config_json, nominal_sha256,
-                                            learner_version, closure_figures, run_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            learner_version, closure_figures, run_id, created_at, alternative_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, values)
                 return db.lastInsertedRowID
             }
+        }
+    }
+
+    /// The names of every systematic with a recorded surrogate, sorted.
+    public func systematics() throws -> [String] {
+        try perform("list the recorded systematics") {
+            try pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT systematic FROM surrogates ORDER BY systematic") }
         }
     }
 

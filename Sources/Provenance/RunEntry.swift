@@ -21,11 +21,15 @@ public struct RunEntry: Codable, Sendable, Equatable, Identifiable {
     public var os: String
     /// Absolute path of the workspace when the run started.
     public var workspaceRoot: String
+    /// The `refinery` arguments that replay this step (`reproduce`); nil when not a step.
+    public var replay: [String]?
+    /// The cluster job the run belongs to (e.g. Slurm's `<job>_<task>`), if any.
+    public var jobID: String?
 
     /// Wall time of a finished run.
     public var duration: TimeInterval? { endedAt.map { $0.timeIntervalSince(startedAt) } }
 
-    static let columns = "id, command, arguments, host_version, host_commit, started_at, ended_at, status, message, pid, host_name, cores, os, workspace_root"
+    static let columns = "id, command, arguments, host_version, host_commit, started_at, ended_at, status, message, pid, host_name, cores, os, workspace_root, replay, job_id"
 
     init(row: Row) throws {
         id = row["id"]
@@ -43,5 +47,8 @@ public struct RunEntry: Codable, Sendable, Equatable, Identifiable {
         cores = row["cores"]
         os = row["os"]
         workspaceRoot = row["workspace_root"]
+        let replayJSON: String? = row["replay"]
+        replay = try replayJSON.map { try StoredJSON.decode([String].self, from: $0) }
+        jobID = row["job_id"]
     }
 }

@@ -26,6 +26,8 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
     /// The plugin's configuration as JSON text.
     public var configJSON: String
     public var nominalSHA256: String
+    /// The alternative sample's manifest hash, for two-point systematics.
+    public var alternativeSHA256: String?
     public var learnerVersion: String
     /// Paths (relative to the workspace) of the closure-test figures.
     public var closureFigures: [String]
@@ -37,7 +39,8 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
     public init(artifactID: Int64, systematic: String, nuisances: [String], terms: [[Int]], basePoints: [[Double]],
                 settings: [String: Double], seed: UInt64, identityKey: String, pluginSHA256: String, pluginName: String,
                 pluginVersion: String, pluginPath: String, configJSON: String, nominalSHA256: String,
-                learnerVersion: String, closureFigures: [String], runID: Int64) {
+                learnerVersion: String, closureFigures: [String], runID: Int64, alternativeSHA256: String? = nil) {
+        self.alternativeSHA256 = alternativeSHA256
         self.artifactID = artifactID
         self.systematic = systematic
         self.nuisances = nuisances
@@ -65,6 +68,7 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
         if pluginName != earlier.pluginName || pluginVersion != earlier.pluginVersion { changes.append(.pluginVersion) }
         if configJSON != earlier.configJSON { changes.append(.pluginConfiguration) }
         if nominalSHA256 != earlier.nominalSHA256 { changes.append(.nominalSample) }
+        if alternativeSHA256 != earlier.alternativeSHA256 { changes.append(.alternativeSample) }
         if settings != earlier.settings { changes.append(.learnerSettings) }
         if learnerVersion != earlier.learnerVersion { changes.append(.learnerVersion) }
         if seed != earlier.seed { changes.append(.seed) }
@@ -86,7 +90,7 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
         }
     }
 
-    static let columns = "id, artifact_id, systematic, nuisances, terms, base_points, settings, seed, identity_key, plugin_sha256, plugin_name, plugin_version, plugin_path, config_json, nominal_sha256, learner_version, closure_figures, run_id, created_at"
+    static let columns = "id, artifact_id, systematic, nuisances, terms, base_points, settings, seed, identity_key, plugin_sha256, plugin_name, plugin_version, plugin_path, config_json, nominal_sha256, learner_version, closure_figures, run_id, created_at, alternative_sha256"
 
     init(row: Row) throws {
         id = row["id"]
@@ -105,6 +109,7 @@ public struct SurrogateEntry: Codable, Sendable, Equatable {
         pluginPath = row["plugin_path"]
         configJSON = row["config_json"]
         nominalSHA256 = row["nominal_sha256"]
+        alternativeSHA256 = row["alternative_sha256"]
         learnerVersion = row["learner_version"]
         closureFigures = try StoredJSON.decode([String].self, from: row["closure_figures"])
         runID = row["run_id"]
@@ -118,6 +123,7 @@ public enum SurrogateChange: String, Codable, Sendable, CaseIterable, CustomStri
     case pluginVersion = "plugin version"
     case pluginConfiguration = "plugin configuration"
     case nominalSample = "nominal sample"
+    case alternativeSample = "alternative sample"
     case learnerSettings = "learner settings"
     case learnerVersion = "learner version"
     case seed

@@ -11,16 +11,19 @@ struct PackCommand: ParsableCommand {
         discussion: "Holds the configuration, samples, surrogates, plots, a snapshot of the provenance store and the plugin binaries the surrogates were trained with. Default output: <workspace>/archives/<name>.tar.zst."
     )
 
-    @Argument(help: "The workspace folder.") var workspace: String
+    @OptionGroup var workspaceOption: WorkspaceOption
+    @Argument(help: ArgumentHelp("The workspace folder (same as -w).", visibility: .hidden)) var legacyWorkspace: String?
     @Option(name: .shortAndLong, help: "The archive to write.") var output: String?
     @Flag(help: "Leave out the sample and synthetic arrays (their manifests and hashes are kept).") var withoutData = false
     @Flag(help: "Compress with gzip instead of zstd.") var gzip = false
+    @Flag(help: "Print the archive's path, hash, size and member counts as JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let workspace = try Workspace.open(self.workspace)
+            let workspace = try workspaceOption.resolve(legacy: legacyWorkspace)
             let packed = try WorkspacePacking.pack(workspace, output: output.map { URL(fileURLWithPath: $0) }, withoutData: withoutData,
                                                    compression: gzip ? .gzip : .zstd, arguments: Array(CommandLine.arguments.dropFirst()))
+            if json { return try sayJSON(packed) }
             say("\(packed.result.archive.path)\nsha256 \(packed.result.sha256)  \(packed.result.size) bytes, \(packed.members) members" + (packed.omitted > 0 ? ", \(packed.omitted) left out (hashes kept)" : ""))
         }
     }
@@ -37,11 +40,13 @@ struct UnpackCommand: ParsableCommand {
     @Argument(help: "The folder to create.") var directory: String
     @Flag(help: "Overwrite existing files.") var force = false
     @Option(help: "Refuse archives that would expand beyond this many bytes (default 64 GiB).") var maxBytes: Int64?
+    @Flag(help: "Print the unpacked files as JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             let report = try WorkspacePacking.unpack(URL(fileURLWithPath: archive), into: URL(fileURLWithPath: directory), force: force,
                                                      maxTotalBytes: maxBytes, arguments: Array(CommandLine.arguments.dropFirst()))
+            if json { return try sayJSON(UnpackSummary(directory: report.directory, files: report.files, totalBytes: report.totalBytes)) }
             say("unpacked \(report.files.count) files (\(report.totalBytes) bytes) into \(report.directory); every member matches the manifest")
         }
     }
@@ -96,4 +101,11 @@ struct ReproduceCommand: ParsableCommand {
         }
         if !identical { throw ExitCode(1) }
     }
+}
+
+/// `unpack --json`.
+struct UnpackSummary: Encodable {
+    var directory: String
+    var files: [String]
+    var totalBytes: Int64
 }

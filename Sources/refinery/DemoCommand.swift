@@ -14,8 +14,7 @@ struct DemoCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The workspace to run on.")
-    var workspace = "workspaces/tt2l"
+    @OptionGroup var workspaceOption: WorkspaceOption
 
     @Option(help: "Fiducial events per sample (default: demo.nominal_events of the workspace).")
     var events: Int?
@@ -23,11 +22,15 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Worker threads; the outputs do not depend on it.")
     var threads: Int = defaultThreads
 
+    @Flag(help: "Print the summary as JSON (samples, reports, plots, every systematic's outcome, the archive).")
+    var json = false
+
     func run() throws {
         try reportingErrors {
-            let workspace = try Workspace.open(self.workspace)
+            // Outside any workspace, the demo runs on the repository's default one.
+            let workspace = try workspaceOption.resolve(fallback: "workspaces/tt2l")
             let summary = try Demo.run(workspace, events: events, threads: threads, executable: currentExecutable, log: note)
-            say(summary.text)
+            if json { try sayJSON(summary) } else { say(summary.text) }
             let failed = summary.training.filter { !$0.succeeded }.map(\.name)
             if !failed.isEmpty { throw TrainingError.failures(failed) }
         }

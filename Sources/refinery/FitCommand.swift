@@ -6,7 +6,7 @@ struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Train a Boosted Parametric Tree on your own numpy data (SPEC format: README, 'Learner on numpy data').",
-        discussion: "Settings (SPEC 'settings'): trees (B, default 300), learning_rate (η, 0.2), max_depth (4), min_node_size (per base point, 50), bins (255)."
+        discussion: "Settings (SPEC 'settings'): " + LearnerSettingsHelp.text + ". With -w the fit is recorded in that workspace's provenance store (paths inside it are replayed by `reproduce`)."
     )
 
     @Argument(help: "The JSON spec naming parameters, terms, samples and settings.")
@@ -18,11 +18,26 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Worker threads; the model does not depend on it.")
     var threads: Int = defaultThreads
 
+    @Option(name: [.short, .long], help: ArgumentHelp("Record the fit as a step in this workspace.", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(help: "Print the model's trees and terms as JSON.")
+    var json = false
+
     func run() throws {
         try reportingErrors {
             let started = Date()
-            let model = try Fitting.fit(spec: spec, output: URL(fileURLWithPath: output), threads: threads)
-            say("wrote \(output): \(model.trees.count) trees, terms \(model.terms.map { $0.name(parameterNames: model.parameterNames) }.joined(separator: ", ")) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+            let fitted: FittedModel
+            if let workspace {
+                let step = FitStep(spec: URL(fileURLWithPath: spec), output: URL(fileURLWithPath: output), threads: threads,
+                                   workspace: try Workspace.open(workspace))
+                fitted = try StepRunner(workspace: Workspace.open(workspace)).run(step).value
+            } else {
+                let model = try Fitting.fit(spec: spec, output: URL(fileURLWithPath: output), threads: threads)
+                fitted = FittedModel(trees: model.trees.count, terms: model.terms.map { $0.name(parameterNames: model.parameterNames) })
+            }
+            if json { return try sayJSON(fitted) }
+            say("wrote \(output): \(fitted.trees) trees, terms \(fitted.terms.joined(separator: ", ")) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
         }
     }
 }
@@ -52,6 +67,12 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = defaultThreads
 
+    @Option(name: [.short, .long], help: ArgumentHelp("Record the prediction as a step in this workspace.", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(help: "Print the output's path as JSON.")
+    var json = false
+
     func validate() throws {
         if nu == nil && !coefficients { throw ValidationError("Give --nu a,b,... or --coefficients.") }
         if let nu, parsedNu(nu) == nil { throw ValidationError("--nu must be comma-separated numbers, got '\(nu)'.") }
@@ -64,8 +85,16 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try Fitting.predict(model: model, x: x, nu: nu.flatMap(parsedNu), coefficients: coefficients,
-                                output: URL(fileURLWithPath: output), threads: threads)
+            if let workspace {
+                let step = PredictStep(model: URL(fileURLWithPath: model), x: URL(fileURLWithPath: x), nu: nu.flatMap(parsedNu),
+                                       coefficients: coefficients, output: URL(fileURLWithPath: output), threads: threads,
+                                       workspace: try Workspace.open(workspace))
+                _ = try StepRunner(workspace: Workspace.open(workspace)).run(step)
+            } else {
+                try Fitting.predict(model: model, x: x, nu: nu.flatMap(parsedNu), coefficients: coefficients,
+                                    output: URL(fileURLWithPath: output), threads: threads)
+            }
+            if json { return try sayJSON(["output": URL(fileURLWithPath: output).standardizedFileURL.path]) }
             say("wrote \(output)")
         }
     }

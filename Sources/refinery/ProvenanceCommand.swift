@@ -8,19 +8,18 @@ struct ProvenanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provenance",
         abstract: "Ask the workspace's provenance store where artifacts came from (schema: docs/provenance.md).",
-        subcommands: [Lineage.self, History.self, Stale.self, Runs.self, Show.self, Verify.self, Diff.self]
+        subcommands: [Lineage.self, Uses.self, History.self, Stale.self, Runs.self, Show.self, Verify.self, Diff.self]
     )
 
     struct Options: ParsableArguments {
-        @Option(name: .shortAndLong, help: "The workspace folder.")
-        var workspace = "workspaces/tt2l"
+        @OptionGroup var workspaceOption: WorkspaceOption
 
         @Flag(help: "Print JSON.")
         var json = false
 
         /// The workspace and its existing store (a query never creates one).
         func open() throws -> (Workspace, ProvenanceStore) {
-            let workspace = try Workspace.open(self.workspace)
+            let workspace = try workspaceOption.resolve()
             return (workspace, try ProvenanceQueries.open(workspace))
         }
     }
@@ -43,6 +42,20 @@ struct ProvenanceCommand: ParsableCommand {
         }
     }
 
+    struct Uses: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything made from an artifact: the surrogates, limits and archives that used this sample or plugin binary.")
+        @Argument(help: "An artifact path (relative to the workspace, e.g. samples/nominal/manifest.json) or a SHA-256 prefix.") var artifact: String
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let (_, store) = try options.open()
+                let uses = try store.uses(of: artifact)
+                try emit(uses, json: options.json) { ProvenanceQueries.text(uses) }
+            }
+        }
+    }
+
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every surrogate trained for a systematic, when, and what changed between versions.")
         @Argument(help: "The systematic's name.") var systematic: String
@@ -50,7 +63,9 @@ struct ProvenanceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let history = try ProvenanceQueries.history(options.open().1, systematic: systematic)
+                let (workspace, store) = try options.open()
+                try ProvenanceQueries.requireKnown(systematic, store: store, workspace: workspace)
+                let history = try ProvenanceQueries.history(store, systematic: systematic)
                 try emit(history, json: options.json) { ProvenanceQueries.text(history) }
             }
         }
@@ -67,7 +82,7 @@ struct ProvenanceCommand: ParsableCommand {
                 let entries = try ProvenanceQueries.stale(workspace, store: store, executable: currentExecutable,
                                                           trees: trees)
                 try emit(entries, json: options.json) {
-                    entries.map { "\($0.systematic.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.decision)" }.joined(separator: "\n")
+                    entries.map { "\($0.systematic.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.text)" }.joined(separator: "\n")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventData
 import Foundation
 
 /// Runs `body`; a thrown error is printed as one clear line on stderr and the process exits
@@ -28,5 +29,22 @@ func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// The default thread count: every core of the machine.
-var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+/// The default thread count: `REFINERY_THREADS` when set (reproduce passes its own to the
+/// steps it replays), else every core of the machine. Results never depend on it.
+var defaultThreads: Int {
+    if let text = ProcessInfo.processInfo.environment["REFINERY_THREADS"], let threads = Int(text), threads >= 1 { return threads }
+    return ProcessInfo.processInfo.activeProcessorCount
+}
+
+/// Prints `value` as JSON (`--json`): sorted keys, ISO-8601 UTC times.
+func sayJSON<T: Encodable>(_ value: T) throws {
+    say(String(decoding: try JSONEncoder.refinery.encode(value), as: UTF8.self))
+}
+
+/// Exit statuses that carry meaning (README, "The refinery command").
+enum ExitStatus {
+    /// Something failed; the message says what.
+    static let failure: Int32 = 1
+    /// `train` finished, but a surrogate does not meet the closure criterion of docs/closure.md.
+    static let closureNotMet: Int32 = 3
+}

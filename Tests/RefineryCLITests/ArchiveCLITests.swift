@@ -11,7 +11,7 @@ final class ArchiveCLITests: XCTestCase {
         directory = try! CLI.temporaryDirectory("archive")
         workspace = try! CLI.workspace(in: directory, events: 3000, trees: 10, systematics: CLI.systematics("scale", "POW", "JES", "HF"))
         precondition(try! CLI.run(["simulate", workspace.path]).status == 0)
-        precondition(try! CLI.run(["train", workspace.path]).status == 0)
+        precondition(try! CLI.run(["train", "--allow-closure-failure", workspace.path]).status == 0)
     }
 
     override class func tearDown() {
@@ -47,11 +47,11 @@ final class ArchiveCLITests: XCTestCase {
         let lineage = try CLI.run(["provenance", "lineage", "surrogates/HF/model.json", "-w", target.path])
         XCTAssertEqual(lineage.status, 0, lineage.all)
         XCTAssertTrue(lineage.stdout.contains("samples/nominal/manifest.json"), lineage.stdout)
-        let train = try CLI.run(["train", target.path])
+        let train = try CLI.run(["train", "--allow-closure-failure", "--json", target.path])
         XCTAssertEqual(train.status, 0, train.all)
-        let lines = train.stdout.split(separator: "\n").filter { line in ["scale ", "POW ", "JES ", "HF "].contains { line.hasPrefix($0) } }
-        XCTAssertEqual(lines.count, 4, train.stdout)
-        XCTAssertTrue(lines.allSatisfy { $0.contains("reused") }, train.stdout)
+        let outcomes = try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(outcomes.compactMap { $0["name"] as? String }.sorted(), ["HF", "JES", "POW", "scale"], train.stdout)
+        XCTAssertTrue(outcomes.allSatisfy { $0["status"] as? String == "reused" }, train.stdout)
         let again = try CLI.run(["unpack", archive.path, target.path])
         XCTAssertEqual(again.status, 1, "never overwrite without --force")
     }

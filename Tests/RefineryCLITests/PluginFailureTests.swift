@@ -35,7 +35,7 @@ final class PluginFailureTests: XCTestCase {
         try CLI.compileC(CLI.fixtures.appendingPathComponent("misbehaving_plugin.c"),
                          output: plugins.appendingPathComponent("libMisbehaving.so"), defines: defines)
         try? FileManager.default.removeItem(at: Self.workspace.appendingPathComponent("surrogates"))
-        return try CLI.run(["train", Self.workspace.path])
+        return try CLI.run(["train", "--allow-closure-failure", Self.workspace.path])
     }
 
     var pluginPath: String { Self.workspace.appendingPathComponent("plugins/libMisbehaving.so").path }
@@ -61,7 +61,7 @@ final class PluginFailureTests: XCTestCase {
             config: {high_pt_pivot: -5}
         """)
         XCTAssertEqual(try CLI.run(["simulate", workspace.path]).status, 0)
-        let result = try CLI.run(["train", workspace.path])
+        let result = try CLI.run(["train", "--allow-closure-failure", workspace.path])
         XCTAssertEqual(result.status, 1, result.all)
         XCTAssertTrue(result.all.contains("configuration key 'high_pt_pivot' must be a positive transverse momentum"), result.all)
         let lines = result.all.split(separator: "\n").filter { $0.contains("high_pt_pivot") }
@@ -119,6 +119,6 @@ final class PluginFailureTests: XCTestCase {
         try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
         try "this is not an ELF file".write(to: plugins.appendingPathComponent("libMisbehaving.so"), atomically: true, encoding: .utf8)
         try? FileManager.default.removeItem(at: Self.workspace.appendingPathComponent("surrogates"))
-        assertFailsCleanly(try CLI.run(["train", Self.workspace.path]), mentions: [pluginPath, "not a loadable shared library"])
+        assertFailsCleanly(try CLI.run(["train", "--allow-closure-failure", Self.workspace.path]), mentions: [pluginPath, "not a loadable shared library"])
     }
 }

@@ -1,12 +1,12 @@
 import EventData
 import Foundation
 import Provenance
-import TopPairSimulation
 import WorkspaceArchive
 
-/// `refinery reproduce`: unpacks an archive into a scratch workspace, re-runs the recorded
-/// pipeline from the archived configuration, seeds and plugin binaries, and compares the hash
-/// of every regenerated sample and surrogate file with the recorded one.
+/// `refinery reproduce`: unpacks an archive into a scratch workspace and replays the recorded
+/// steps that made its files, each with the command line recorded with its run, then compares
+/// the hash of every regenerated file with the archived one. It knows nothing about what a
+/// step does: a step added later is replayed the same way.
 public enum Reproduction {
     public struct Comparison: Codable, Sendable {
         public enum Status: String, Codable, Sendable { case identical, differs, missing }
@@ -17,20 +17,41 @@ public enum Reproduction {
         public var status: Status
     }
 
+    /// One replayed step.
+    public struct Replayed: Codable, Sendable {
+        public var run: Int64
+        public var command: String
+        public var arguments: [String]
+        public var succeeded: Bool
+    }
+
     public struct Report: Codable, Sendable {
         public var archive: String
         public var scratch: String
+        public var replayed: [Replayed]
         public var comparisons: [Comparison]
         public var errors: [String]
-        public var identical: Bool { errors.isEmpty && comparisons.allSatisfy { $0.status == .identical } }
+        public var identical: Bool { errors.isEmpty && !comparisons.isEmpty && comparisons.allSatisfy { $0.status == .identical } }
 
         public var text: String {
-            var lines = comparisons.map { "\($0.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.path)" + ($0.status == .differs ? "  (recorded \($0.recorded.prefix(12))…, regenerated \($0.regenerated?.prefix(12) ?? "?")…)" : "") }
+            var lines = replayed.map { "replayed   run \($0.run): refinery \($0.arguments.joined(separator: " "))\($0.succeeded ? "" : "  FAILED")" }
+            lines += comparisons.map { "\($0.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.path)" + ($0.status == .differs ? "  (recorded \($0.recorded.prefix(12))…, regenerated \($0.regenerated?.prefix(12) ?? "?")…)" : "") }
             lines += errors.map { "ERROR      \($0)" }
             let same = comparisons.filter { $0.status == .identical }.count
-            lines.append(identical ? "reproduced: all \(comparisons.count) sample and surrogate files are identical (scratch workspace \(scratch))"
+            lines.append(identical ? "reproduced: all \(comparisons.count) files made by \(replayed.count) recorded steps are identical (scratch workspace \(scratch))"
                                    : "NOT reproduced: \(comparisons.count - same) of \(comparisons.count) files differ or are missing (scratch workspace \(scratch))")
             return lines.joined(separator: "\n")
+        }
+    }
+
+    public enum ReproductionError: LocalizedError {
+        case nothingToReplay(archive: String)
+
+        public var errorDescription: String? {
+            switch self {
+            case let .nothingToReplay(archive):
+                return "\(archive): its provenance store records no replayable step that made one of its files (archives made before Refinery 0.4 record none). Re-pack the workspace with this Refinery."
+            }
         }
     }
 
@@ -41,55 +62,64 @@ public enum Reproduction {
         log("unpacking \(archive.path) into \(directory.path)")
         _ = try WorkspaceArchive.unpack(archive, into: directory, options: UnpackOptions())
         let workspace = try Workspace.open(directory.path)
-        var recorded: [String: (sha: String, kind: String)] = [:]
-        for member in manifest.members { recorded[member.path] = (member.sha256, member.kind) }
-        for member in manifest.omitted { recorded[member.path] = (member.sha256, member.kind) }
+        var archived: [String: (sha256: String, kind: String)] = [:]
+        for member in manifest.members { archived[member.path] = (member.sha256, member.kind) }
+        for member in manifest.omitted { archived[member.path] = (member.sha256, member.kind) }
+
+        let store = try ProvenanceStore.open(workspace: workspace.root)
+        let steps = try store.replayableRuns(producing: archived.map { ($0.key, $0.value.sha256) })
+        guard !steps.isEmpty else { throw ReproductionError.nothingToReplay(archive: archive.path) }
+        // Every file those steps made is compared, and removed first so that nothing is reused.
+        var produced: Set<String> = []
+        for step in steps { for output in try store.run(step.id).outputs where archived[output.path] != nil { produced.insert(output.path) } }
+        for path in produced { try? FileManager.default.removeItem(at: workspace.layout.url(path)) }
+
+        var replayed: [Replayed] = []
         var errors: [String] = []
-        let recorder = try RunRecorder(workspace: workspace, command: "reproduce", arguments: arguments)
+        // The reproduction is itself a run of the scratch workspace; each replayed step records
+        // its own run there, as it would anywhere.
+        let recorder = try RunRecorder(store: store, workspace: workspace, command: "reproduce", arguments: arguments)
         try recorder.perform { _ in
-            // 1. Samples, from the settings and seed recorded in their manifests.
-            for sample in [workspace.nominalSample, workspace.alternativeSample] {
-                let manifestURL = sample.appendingPathComponent(DataSetManifest.fileName)
-                guard FileManager.default.fileExists(atPath: manifestURL.path) else { continue }
-                let dataSetManifest = try JSONDecoder().decode(DataSetManifest.self, from: Data(contentsOf: manifestURL))
-                let settings = try JSONDecoder().decode(SimulationSettings.self, from: JSONEncoder().encode(dataSetManifest.configuration))
-                log("re-simulating \(workspace.relative(sample)): \(settings.fiducialEvents) fiducial events, seed \(settings.seed)")
-                let result = Simulation.run(settings, threads: threads)
-                _ = try SampleProduction.write(result, settings: settings, to: sample, overwrite: true)
-            }
-            // 2. Surrogates, with each one's recorded learner settings, after setting the
-            //    archived ones aside so that nothing is reused.
-            let surrogates = workspace.root.appendingPathComponent("surrogates")
-            let synthetic = workspace.root.appendingPathComponent("synthetic")
-            var trees: [String: Int] = [:]
-            for entry in workspace.config.systematics {
-                let record = surrogates.appendingPathComponent("\(entry.name)/surrogate.json")
-                if let data = try? Data(contentsOf: record), let surrogate = try? JSONDecoder().decode(SurrogateRecord.self, from: data) {
-                    trees[entry.name] = surrogate.plan.settings.trees
+            for step in steps {
+                let replay = step.replay ?? []
+                log("replaying run \(step.id) (\(step.command)): refinery \(replay.joined(separator: " "))")
+                let result = try Self.replay(replay, in: workspace.root, executable: executable, threads: threads)
+                replayed.append(Replayed(run: step.id, command: step.command, arguments: replay, succeeded: result.status == 0))
+                if result.status != 0 {
+                    errors.append("run \(step.id) (refinery \(replay.joined(separator: " "))) exited with status \(result.status): \(result.stderrTail)")
                 }
             }
-            try? FileManager.default.removeItem(at: surrogates)
-            try? FileManager.default.removeItem(at: synthetic)
-            for entry in workspace.config.systematics where trees[entry.name] != nil {
-                log("re-training \(entry.name) with \(trees[entry.name]!) trees")
-                let outcomes = try Training.run(workspace, options: .init(only: [entry.name], trees: trees[entry.name], threads: threads,
-                                                                          executable: executable),
-                                                progress: TrainingProgress(interactive: false, write: { _ in }),
-                                                arguments: ["reproduce", "train", entry.name])
-                errors += outcomes.compactMap { $0.error.map { "\(entry.name): \($0)" } }
-            }
         }
-        // 3. Compare every recorded sample, synthetic and surrogate file.
-        let comparisons = try recorded.keys.sorted().compactMap { path -> Comparison? in
-            guard let (sha, kind) = recorded[path], ["sample", "synthetic", "surrogate", "report"].contains(kind),
-                  path.hasPrefix("samples/") || path.hasPrefix("synthetic/") || path.hasPrefix("surrogates/") else { return nil }
-            let url = workspace.root.appendingPathComponent(path)
+        let comparisons = try produced.sorted().map { path -> Comparison in
+            let (sha256, kind) = archived[path]!
+            let url = workspace.layout.url(path)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                return Comparison(path: path, kind: kind, recorded: sha, regenerated: nil, status: .missing)
+                return Comparison(path: path, kind: kind, recorded: sha256, regenerated: nil, status: .missing)
             }
             let now = try FileHash.sha256(file: url)
-            return Comparison(path: path, kind: kind, recorded: sha, regenerated: now, status: now == sha ? .identical : .differs)
+            return Comparison(path: path, kind: kind, recorded: sha256, regenerated: now, status: now == sha256 ? .identical : .differs)
         }
-        return Report(archive: archive.path, scratch: directory.path, comparisons: comparisons, errors: errors)
+        return Report(archive: archive.path, scratch: directory.path, replayed: replayed, comparisons: comparisons, errors: errors)
+    }
+
+    /// Runs `refinery <arguments> -w .` in the workspace (recorded paths are relative to it).
+    static func replay(_ arguments: [String], in root: URL, executable: URL, threads: Int) throws -> (status: Int32, stderrTail: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + ["-w", "."]
+        process.currentDirectoryURL = root
+        var environment = ProcessInfo.processInfo.environment
+        environment["REFINERY_THREADS"] = String(threads)
+        process.environment = environment
+        let errorFile = root.appendingPathComponent(".replay-\(StagingTag.current.suffix).log")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n").suffix(3).joined(separator: " / ")
+        return (process.terminationStatus, tail)
     }
 }

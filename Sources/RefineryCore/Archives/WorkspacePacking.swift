@@ -11,54 +11,77 @@ public enum WorkspacePacking {
     /// the analysis, and would make every archive of an unchanged workspace differ.
     static let archiveCommands = ["pack", "unpack", "reproduce"]
 
-    public struct Packed: Sendable {
+    public struct Packed: Sendable, Encodable {
         public var result: PackResult
         public var members: Int
         public var omitted: Int
+
+        enum CodingKeys: String, CodingKey { case archive, sha256, size, members, omitted }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(result.archive.path, forKey: .archive)
+            try container.encode(result.sha256, forKey: .sha256)
+            try container.encode(result.size, forKey: .size)
+            try container.encode(members, forKey: .members)
+            try container.encode(omitted, forKey: .omitted)
+        }
     }
 
     /// The default archive path: `<workspace>/archives/<name>.tar.zst`.
     public static func defaultOutput(_ workspace: Workspace, compression: PackRequest.Compression) -> URL {
-        workspace.root.appendingPathComponent("archives/\(workspace.config.name).\(compression.fileExtension)")
+        workspace.layout.archive(named: workspace.config.name, fileExtension: compression.fileExtension)
     }
 
     public static func pack(_ workspace: Workspace, output: URL?, withoutData: Bool, compression: PackRequest.Compression,
                             arguments: [String]) throws -> Packed {
-        let output = output ?? defaultOutput(workspace, compression: compression)
-        let recorder = try RunRecorder(workspace: workspace, command: "pack", arguments: arguments)
-        return try recorder.perform { recorder in
-            let snapshot = workspace.root.appendingPathComponent(".provenance-snapshot-\(getpid()).sqlite")
+        let step = PackStep(output: output ?? defaultOutput(workspace, compression: compression), withoutData: withoutData,
+                            compression: compression, arguments: arguments)
+        return try StepRunner(workspace: workspace).run(step).value
+    }
+
+    /// `pack` as a step: not replayed (it describes the analysis, it is not part of it). Its
+    /// inputs are the packed files, with the hashes the packer computed while reading them, so
+    /// that `provenance uses` finds the archives a sample went into.
+    struct PackStep: Step {
+        let output: URL
+        let withoutData: Bool
+        let compression: PackRequest.Compression
+        let arguments: [String]
+
+        var command: String { "pack" }
+
+        func run(_ context: StepContext) throws -> Packed {
+            let workspace = context.workspace
+            let layout = context.layout
+            let snapshot = layout.storeSnapshot(tag: .current)
             defer { try? FileManager.default.removeItem(at: snapshot) }
-            try recorder.store.archivalSnapshot(to: snapshot, excludingCommands: archiveCommands)
+            try context.store.archivalSnapshot(to: snapshot, excludingCommands: archiveCommands)
             var members: [PackRequest.Member] = [
                 .init(path: WorkspaceConfig.fileName, kind: "configuration"),
-                .init(path: "provenance.sqlite", source: snapshot, kind: "provenance"),
+                .init(path: layout.relative(layout.store), source: snapshot, kind: "provenance"),
             ]
             var omitted: [ArchiveManifest.Omitted] = []
-            for (folder, kind) in [("samples", "sample"), ("synthetic", "synthetic")] {
-                for file in files(under: workspace.root.appendingPathComponent(folder), root: workspace.root) {
-                    // Without data the (large, regenerable) arrays are left out but their
-                    // manifests, which describe and hash them, stay.
-                    if withoutData && !file.hasSuffix("/" + DataSetManifest.fileName) {
-                        let url = workspace.root.appendingPathComponent(file)
-                        omitted.append(.init(path: file, kind: kind, size: RunRecorder.size(of: url), sha256: try FileHash.sha256(file: url)))
+            for (folder, kind) in WorkspaceLayout.packedFolders {
+                for file in files(under: layout.url(folder), root: workspace.root) {
+                    let isArray = (kind == "sample" || kind == "synthetic") && !file.hasSuffix("/" + DataSetManifest.fileName)
+                    if withoutData && isArray {
+                        // Without data the (large, regenerable) arrays are left out but their
+                        // manifests, which describe and hash them, stay.
+                        let url = layout.url(file)
+                        omitted.append(.init(path: file, kind: kind, size: HashedFile.fileSize(url), sha256: try FileHash.sha256(file: url)))
                     } else {
-                        members.append(.init(path: file, kind: kind))
+                        members.append(.init(path: file, kind: kind == "surrogate" && !file.hasSuffix("model.json") ? "report" : kind))
                     }
-                }
-            }
-            for (folder, kind) in [("surrogates", "surrogate"), ("plots", "plot"), ("reports", "report"), ("plugins", "plugin")] {
-                for file in files(under: workspace.root.appendingPathComponent(folder), root: workspace.root) {
-                    members.append(.init(path: file, kind: kind == "surrogate" && !file.hasSuffix("model.json") ? "report" : kind))
                 }
             }
             // The plugin binaries the surrogates were trained with, if not already in plugins/.
             var identityKeys: [String: String] = [:]
             for entry in workspace.config.systematics {
-                guard let surrogate = try recorder.store.latestSurrogate(systematic: entry.name) else { continue }
+                guard let surrogate = try context.store.latestSurrogate(systematic: entry.name) else { continue }
                 identityKeys[entry.name] = surrogate.identityKey
                 let binary = URL(fileURLWithPath: surrogate.pluginPath)
-                let path = "plugins/\(binary.lastPathComponent)"
+                let path = layout.relative(layout.plugins.appendingPathComponent(binary.lastPathComponent))
                 guard !members.contains(where: { $0.path == path }), FileManager.default.fileExists(atPath: binary.path),
                       try FileHash.sha256(file: binary) == surrogate.pluginSHA256 else { continue }
                 members.append(.init(path: path, source: binary, kind: "plugin"))
@@ -69,8 +92,11 @@ public enum WorkspacePacking {
                                       extra: ["workspace": workspace.config.name])
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             let result = try WorkspaceArchive.pack(request, to: output)
-            _ = try recorder.store.recordArtifact(run: recorder.runID, role: .output, path: workspace.relative(output),
-                                                  kind: .archive, sha256: result.sha256, size: result.size)
+            let packed = result.manifest.members.filter { $0.kind != "provenance" && FileManager.default.fileExists(atPath: layout.url($0.path).path) }.map { member in
+                HashedFile(url: layout.url(member.path), kind: ArtifactKind(rawValue: member.kind) ?? .report, size: member.size, sha256: member.sha256)
+            }
+            try context.recorder.record(packed, role: .input)
+            try context.record(outputs: [HashedFile(url: output, kind: .archive, size: result.size, sha256: result.sha256)])
             return Packed(result: result, members: members.count, omitted: omitted.count)
         }
     }
@@ -90,19 +116,22 @@ public enum WorkspacePacking {
         return paths.sorted()
     }
 
-    /// Unpacks into a new workspace folder and records the unpack there.
+    /// Unpacks into a new workspace folder and records the unpack there (a step that is not
+    /// replayed; its input is the archive).
     public static func unpack(_ archive: URL, into directory: URL, force: Bool, maxTotalBytes: Int64?,
                               arguments: [String]) throws -> UnpackReport {
         var options = UnpackOptions(force: force)
         if let maxTotalBytes { options.maxTotalBytes = maxTotalBytes }
+        let hashed = try HashedFile.of(archive.standardizedFileURL, kind: .archive)
         let report = try WorkspaceArchive.unpack(archive, into: directory, options: options)
         let workspace = try Workspace.open(directory.path)
-        let recorder = try RunRecorder(workspace: workspace, command: "unpack", arguments: arguments)
-        try recorder.perform { recorder in
-            _ = try recorder.store.recordArtifact(run: recorder.runID, role: .input, path: archive.standardizedFileURL.path,
-                                                  kind: .archive, sha256: try FileHash.sha256(file: archive),
-                                                  size: RunRecorder.size(of: archive))
-        }
+        _ = try StepRunner(workspace: workspace).run(UnpackStep(arguments: arguments), hashed: [hashed])
         return report
+    }
+
+    struct UnpackStep: Step {
+        let arguments: [String]
+        var command: String { "unpack" }
+        func run(_ context: StepContext) throws {}
     }
 }

@@ -23,16 +23,21 @@ public struct FitSpec: Codable, Sendable {
         public var nu: [Double]?
     }
 
-    public struct Settings: Codable, Sendable {
-        public var trees: Int?
-        public var learningRate: Double?
-        public var maxDepth: Int?
-        public var minNodeSize: Int?
-        public var bins: Int?
+    /// The learner's settings table, as in refinery.yaml's `learner:` blocks.
+    public typealias Settings = WorkspaceConfig.LearnerOverride
 
-        enum CodingKeys: String, CodingKey {
-            case trees, learningRate = "learning_rate", maxDepth = "max_depth", minNodeSize = "min_node_size", bins
-        }
+    /// The keys a SPEC may hold; anything else is refused with a suggestion.
+    public static var keys: StrictJSONKeys {
+        let sample = StrictJSONKeys.object(["x": .value, "w": .value, "nu": .value])
+        return .object(["parameters": .value, "terms": .value, "nominal": .object(["x": .value, "w": .value]),
+                        "base_points": .list(sample),
+                        "settings": .object(Dictionary(uniqueKeysWithValues: Settings.allowedKeys.map { ($0, StrictJSONKeys.value) }))])
+    }
+
+    /// The `.npy` files the SPEC names, resolved against the SPEC's folder.
+    public func files(relativeTo base: URL) -> [URL] {
+        let paths = [nominal.x, nominal.w].compactMap { $0 } + basePoints.flatMap { [$0.x, $0.w].compactMap { $0 } }
+        return paths.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : base.appendingPathComponent($0) }
     }
 
     public var parameters: [String]
@@ -67,7 +72,11 @@ public enum Fitting {
         let base = specURL.deletingLastPathComponent()
         let spec: FitSpec
         do {
-            spec = try JSONDecoder().decode(FitSpec.self, from: Data(contentsOf: specURL))
+            let data = try Data(contentsOf: specURL)
+            try FitSpec.keys.check(try JSONSerialization.jsonObject(with: data))
+            spec = try JSONDecoder().decode(FitSpec.self, from: data)
+        } catch let error as StrictJSONKeys.UnknownKey {
+            throw FitError.spec(path: specPath, problem: error.description)
         } catch let error as DecodingError {
             throw FitError.spec(path: specPath, problem: error.fieldDescription)
         } catch {
@@ -84,12 +93,11 @@ public enum Fitting {
             throw FitError.spec(path: specPath, problem: "field 'base_points[\(index)].nu' is missing")
         }
         var settings = BPTSettings()
-        if let s = spec.settings {
-            if let v = s.trees { settings.trees = v }
-            if let v = s.learningRate { settings.learningRate = v }
-            if let v = s.maxDepth { settings.maxDepth = v }
-            if let v = s.minNodeSize { settings.minNodeSize = v }
-            if let v = s.bins { settings.bins = v }
+        do {
+            try spec.settings?.validate(at: "settings", path: specPath)
+            try spec.settings?.apply(to: &settings)
+        } catch let WorkspaceError.config(_, field, problem) {
+            throw FitError.spec(path: specPath, problem: "field '\(field ?? "settings")' \(problem)")
         }
         guard let nominalX = spec.nominal.x else { throw FitError.spec(path: specPath, problem: "field 'nominal.x' is missing") }
         let (x0, features) = try readMatrix(base, nominalX, sample: "nominal")

@@ -1,12 +1,11 @@
 import EventData
 import Foundation
-import TopPairSimulation
 
-/// `refinery demo`: the end-to-end job on one workspace at its demo size.
+/// `refinery demo`: the end-to-end job on one workspace at its demo size, each part a step.
 public enum Demo {
-    public struct Summary: Sendable {
+    public struct Summary: Sendable, Encodable {
         public var workspace: URL
-        public var samples: [URL]
+        public var simulation: SampleProduction.Outcome
         public var reports: [InspectionReport]
         public var plots: [URL]
         public var training: [Training.Outcome]
@@ -17,6 +16,7 @@ public enum Demo {
         public var seconds: Double
 
         public var text: String {
+            let layout = WorkspaceLayout(root: workspace)
             var lines = ["", "Refinery demo finished in \(String(format: "%.1f", seconds)) s on \(workspace.path)", ""]
             for report in reports {
                 lines.append("\(report.name): \(report.fiducialEvents) fiducial events, σ_fid = \(String(format: "%.4f", report.fiducialCrossSectionPb)) pb")
@@ -27,27 +27,27 @@ public enum Demo {
                 for outcome in training {
                     if let error = outcome.error { lines.append("  \(outcome.name): FAILED: \(error)"); continue }
                     let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 1) }.joined(separator: " ")
-                    lines.append("  \(outcome.name): closure \((outcome.closure?.closes ?? false) ? "ok" : "not met"); \(yields)")
+                    lines.append("  \(outcome.name): closure \(outcome.closes ? "ok" : "not met"); \(yields)")
                 }
             }
             if !retraining.isEmpty {
-                let reused = retraining.filter { $0.decision == "reused" }.count
+                let reused = retraining.filter { $0.status == .reused }
                 lines.append("")
-                lines.append("second train: \(reused) of \(retraining.count) surrogates reused (identity keys unchanged)"
-                             + (reused == retraining.count ? "" : ": " + retraining.filter { $0.decision != "reused" }.map { "\($0.name) \($0.decision)" }.joined(separator: ", ")))
+                lines.append("second train: \(reused.count) of \(retraining.count) surrogates reused (identity keys unchanged)"
+                             + (reused.count == retraining.count ? "" : ": " + retraining.filter { $0.status != .reused }.map { "\($0.name) \(DecisionText.text($0))" }.joined(separator: ", ")))
             }
             lines.append("")
-            lines.append("provenance store: \(workspace.appendingPathComponent("provenance.sqlite").path)")
+            lines.append("provenance store: \(layout.store.path)")
             lines.append("samples:")
-            lines += samples.map { "  \($0.path)" }
+            lines += simulation.samples.map { "  \($0.url.path)" }
             lines.append("plots (open in a browser):")
             lines += plots.map { "  \($0.path)" }
             if !training.isEmpty {
                 lines.append("closure plots and tables:")
-                lines += training.filter(\.succeeded).map { "  \(workspace.path)/surrogates/\($0.name)/closure.svg, closure.md" }
+                lines += training.filter(\.succeeded).map { "  \(layout.surrogate($0.name).closurePlot.path), closure.md" }
             }
             lines.append("reports:")
-            lines.append("  \(workspace.appendingPathComponent("reports").path)")
+            lines.append("  \(layout.reports.path)")
             if let archive {
                 lines.append("archive (check with `refinery verify`, re-derive with `refinery reproduce`):")
                 lines.append("  \(archive.result.archive.path)")
@@ -55,31 +55,40 @@ public enum Demo {
             }
             return lines.joined(separator: "\n")
         }
+
+        enum CodingKeys: String, CodingKey { case workspace, simulation, reports, plots, training, retraining, archive, seconds }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(workspace.path, forKey: .workspace)
+            try container.encode(simulation, forKey: .simulation)
+            try container.encode(reports, forKey: .reports)
+            try container.encode(plots.map(\.path), forKey: .plots)
+            try container.encode(training, forKey: .training)
+            try container.encode(retraining, forKey: .retraining)
+            try container.encodeIfPresent(archive, forKey: .archive)
+            try container.encode(seconds, forKey: .seconds)
+        }
     }
 
     public static func run(_ workspace: Workspace, events: Int?, threads: Int, executable: URL,
                            log: @escaping (String) -> Void) throws -> Summary {
         let start = Date()
+        let layout = workspace.layout
         var options = SampleProduction.Options(workspace: workspace, force: true, threads: threads)
         options.nominalEvents = events ?? workspace.config.demo.nominalEvents
         options.alternativeEvents = events ?? workspace.config.demo.alternativeEvents
-        if SampleCache.upToDate(workspace, options: options) {
-            log("samples are up to date (same seed, size and simulation settings): reusing them")
-        } else {
-            _ = try SampleProduction.run(workspace, options: options, arguments: ["demo", "simulate"], log: log)
-        }
-        let samples = [workspace.nominalSample, workspace.alternativeSample]
+        let simulation = try SampleProduction.run(workspace, options: options, log: log)
         var reports: [InspectionReport] = []
-        try FileManager.default.createDirectory(at: workspace.reportsDirectory, withIntermediateDirectories: true)
-        for url in samples {
-            let report = try Inspection.inspect(url)
+        try FileManager.default.createDirectory(at: layout.reports, withIntermediateDirectories: true)
+        for sample in simulation.samples {
+            let report = try Inspection.inspect(sample.url)
             log(report.text + "\n")
-            try AtomicFile.write(JSONEncoder.refinery.encode(report),
-                                 to: workspace.reportsDirectory.appendingPathComponent("inspect-\(url.lastPathComponent).json"))
+            try AtomicFile.write(JSONEncoder.refinery.encode(report), to: layout.inspectionReport(of: sample.url))
             reports.append(report)
         }
         log("drawing the observables for the SM and each Wilson coefficient (figure 4)")
-        let plots = try ObservablePlots.write(nominal: workspace.nominalSample, to: workspace.plotsDirectory)
+        let plots = try StepRunner(workspace: workspace).run(PlotsStep()).value
         var training: [Training.Outcome] = []
         var retraining: [Training.Outcome] = []
         if !workspace.config.systematics.isEmpty {
@@ -95,24 +104,7 @@ public enum Demo {
         log("packing the workspace")
         let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
                                                 arguments: ["demo", "pack"])
-        return Summary(workspace: workspace.root, samples: samples, reports: reports, plots: plots, training: training,
+        return Summary(workspace: workspace.root, simulation: simulation, reports: reports, plots: plots, training: training,
                        retraining: retraining, archive: archive, seconds: Date().timeIntervalSince(start))
-    }
-}
-
-/// Decides whether the samples on disk already are what `simulate` would write.
-enum SampleCache {
-    static func upToDate(_ workspace: Workspace, options: SampleProduction.Options) -> Bool {
-        let wanted: [(URL, Generator, Int)] = [
-            (workspace.nominalSample, .nominal, options.nominalEvents),
-            (workspace.alternativeSample, .alternative, options.alternativeEvents),
-        ]
-        for (url, generator, events) in wanted {
-            var settings = SimulationSettings(seed: options.seed, generator: generator, fiducialEvents: events)
-            settings.crossSectionPb = workspace.config.simulation.crossSectionPb
-            guard let dataSet = try? DataSet.open(url), let expected = try? JSONValue.from(settings),
-                  dataSet.manifest.configuration == expected, dataSet.verify().isEmpty else { return false }
-        }
-        return true
     }
 }

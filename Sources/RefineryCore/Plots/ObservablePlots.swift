@@ -1,5 +1,6 @@
 import Charts
 import EventData
+import Provenance
 import Foundation
 
 /// Figure 4 of the paper: the 14 observables for the SM and for each Wilson coefficient set
@@ -7,7 +8,7 @@ import Foundation
 public enum ObservablePlots {
     /// Writes `observables.svg` (distributions) and `observables-ratio.svg` (ratio to the SM)
     /// into `directory`; returns their URLs.
-    public static func write(nominal url: URL, to directory: URL, strength: Double = 1) throws -> [URL] {
+    public static func write(nominal url: URL, layout: WorkspaceLayout, strength: Double = 1) throws -> [HashedFile] {
         let dataSet = try DataSet.open(url)
         let (shape, x) = try dataSet.read("x", as: Double.self)
         let w = try dataSet.read("w", as: Double.self).values
@@ -60,11 +61,33 @@ public enum ObservablePlots {
                                                                  edges: edges, values: $0.element.ratio(to: histograms[0])) },
                 reference: 1))
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let distributions = directory.appendingPathComponent("observables.svg")
-        let ratios = directory.appendingPathComponent("observables-ratio.svg")
-        try AtomicFile.write(Data(SVGFigure(title: "tt̄(2ℓ) observables, SM and one Wilson coefficient at a time", panels: distributionPanels).render().utf8), to: distributions)
-        try AtomicFile.write(Data(SVGFigure(title: "Ratio to the SM, one Wilson coefficient at a time", panels: ratioPanels).render().utf8), to: ratios)
-        return [distributions, ratios]
+        try FileManager.default.createDirectory(at: layout.plots, withIntermediateDirectories: true)
+        let figures = [
+            (layout.observablePlot, SVGFigure(title: "tt̄(2ℓ) observables, SM and one Wilson coefficient at a time", panels: distributionPanels)),
+            (layout.observableRatioPlot, SVGFigure(title: "Ratio to the SM, one Wilson coefficient at a time", panels: ratioPanels)),
+        ]
+        return try figures.map { url, figure in
+            let data = Data(figure.render().utf8)
+            try AtomicFile.write(data, to: url)
+            return HashedFile.written(data, to: url, kind: .plot)
+        }
+    }
+}
+
+/// `refinery plots`: figure 4 of the paper for the workspace's nominal sample, as a step.
+public struct PlotsStep: Step {
+    public init() {}
+
+    public var command: String { "plots" }
+    public var replay: [String]? { ["plots"] }
+
+    public func inputs(_ layout: WorkspaceLayout) throws -> [(URL, ArtifactKind)] {
+        [(layout.nominalSample.appendingPathComponent(DataSetManifest.fileName), .sample)]
+    }
+
+    public func run(_ context: StepContext) throws -> [URL] {
+        let files = try ObservablePlots.write(nominal: context.layout.nominalSample, layout: context.layout)
+        try context.record(outputs: files)
+        return files.map(\.url)
     }
 }

@@ -40,4 +40,12 @@ public enum DecisionText {
         }
         return "\(change.name) \(value(change.from)) → \(value(change.to))"
     }
+
+    /// The result column of `train`'s summary: the decision, or FAILED.
+    public static func text(_ outcome: Training.Outcome) -> String {
+        switch outcome.status {
+        case .failed: return "FAILED"
+        case .reused, .trained: return outcome.decision.map { text($0) } ?? "?"
+        }
+    }
 }

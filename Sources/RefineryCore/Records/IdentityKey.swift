@@ -53,6 +53,7 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
                        basePoints: basePoints, settings: settingsRecord, seed: seed, identityKey: key,
                        pluginSHA256: pluginSHA256, pluginName: plan.pluginName, pluginVersion: plan.pluginVersion,
                        pluginPath: plan.pluginPath, configJSON: configJSON, nominalSHA256: nominalSHA256,
-                       learnerVersion: learnerVersion, closureFigures: closureFigures, runID: runID)
+                       learnerVersion: learnerVersion, closureFigures: closureFigures, runID: runID,
+                       alternativeSHA256: alternativeSHA256)
     }
 }

@@ -6,8 +6,12 @@ import Provenance
 public enum ProvenanceQueries {
     public enum QueryError: LocalizedError {
         case noStore(path: String)
+        case unknownSystematic(name: String, known: [String], suggestion: String?)
         public var errorDescription: String? {
             switch self {
+            case let .unknownSystematic(name, known, suggestion):
+                let hint = suggestion.map { " Did you mean '\($0)'?" } ?? ""
+                return "no surrogate of a systematic '\(name)' is recorded in this workspace.\(hint) Recorded or configured: \(known.isEmpty ? "none" : known.joined(separator: ", "))."
             case let .noStore(path):
                 return "\(path) does not exist: nothing has been recorded in this workspace yet. Run `refinery simulate` or `refinery train` first."
             }
@@ -16,7 +20,7 @@ public enum ProvenanceQueries {
 
     /// Opens an existing store (never creates one for a query).
     public static func open(_ workspace: Workspace) throws -> ProvenanceStore {
-        let path = workspace.root.appendingPathComponent(ProvenanceStore.fileName)
+        let path = workspace.layout.store
         guard FileManager.default.fileExists(atPath: path.path) else { throw QueryError.noStore(path: path.path) }
         return try ProvenanceStore.open(workspace: workspace.root)
     }
@@ -37,27 +41,53 @@ public enum ProvenanceQueries {
     }
 
     /// What `train` would do now for each systematic, and why.
-    public struct StaleEntry: Codable, Sendable {
+    public struct StaleEntry: Encodable, Sendable {
         public var systematic: String
-        public var decision: String
-        public var upToDate: Bool
+        /// What `train` would decide; nil when it cannot train (see `error`).
+        public var decision: TrainingDecision?
+        public var error: String?
+        public var upToDate: Bool { decision?.isReuse ?? false }
+        /// The decision in words ("would retrain: plugin configuration changed").
+        public var text: String {
+            decision.map { DecisionText.text($0, .planned) } ?? "cannot train: \(error ?? "?")"
+        }
+
+        enum CodingKeys: String, CodingKey { case systematic, decision, error, upToDate, text }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(systematic, forKey: .systematic)
+            try container.encodeIfPresent(decision, forKey: .decision)
+            try container.encodeIfPresent(error, forKey: .error)
+            try container.encode(upToDate, forKey: .upToDate)
+            try container.encode(text, forKey: .text)
+        }
     }
 
+    /// What `train` would do now for each systematic, and why: the same decision function,
+    /// on the same inputs, without running anything.
     public static func stale(_ workspace: Workspace, store: ProvenanceStore, executable: URL, trees: Int? = nil) throws -> [StaleEntry] {
         let catalog = PluginCatalog(workspace: workspace, executable: executable)
         let process = PluginProcess(executable: executable)
+        let inputs = Result { try TrainingInputs(layout: workspace.layout) }
         return workspace.config.systematics.map { entry in
             do {
                 let plan = try Training.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: trees)
-                let decision = try Refinement.decide(identity: Training.identity(plan, workspace: workspace), plan: plan,
-                                                     store: store, workspace: workspace)
-                if case .reuse = decision { return StaleEntry(systematic: entry.name, decision: "up to date", upToDate: true) }
-                return StaleEntry(systematic: entry.name, decision: decision.text.replacingOccurrences(of: "retrained: ", with: "would retrain: ")
-                                    .replacingOccurrences(of: "trained: new", with: "would train: new"), upToDate: false)
+                let decision = try Refinement.decide(identity: inputs.get().identity(plan), plan: plan, store: store, layout: workspace.layout)
+                return StaleEntry(systematic: entry.name, decision: decision)
             } catch {
-                return StaleEntry(systematic: entry.name, decision: "cannot train: \((error as? LocalizedError)?.errorDescription ?? "\(error)")", upToDate: false)
+                return StaleEntry(systematic: entry.name, error: (error as? LocalizedError)?.errorDescription ?? "\(error)")
             }
         }
+    }
+
+    /// `provenance history` of a systematic the store has never seen is an error, with the
+    /// closest recorded or configured name.
+    public static func requireKnown(_ systematic: String, store: ProvenanceStore, workspace: Workspace) throws {
+        guard try store.surrogates(systematic: systematic).isEmpty else { return }
+        let known = Array(Set(workspace.config.systematics.map(\.name) + (try store.systematics())).sorted())
+        throw QueryError.unknownSystematic(name: systematic, known: known,
+                                           suggestion: Suggestion.closest(to: systematic, in: known))
     }
 
     public static func verify(_ workspace: Workspace, store: ProvenanceStore) throws -> VerifyReport {
@@ -93,6 +123,19 @@ public enum ProvenanceQueries {
             let s = entry.surrogate
             return "v\(index + 1)  \(s.createdAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?")  run \(s.runID)  \(entry.modelPath)  identity \(s.identityKey.prefix(12))…  plugin \(s.pluginName) \(s.pluginVersion) (\(s.pluginSHA256.prefix(12))…)  trees \(Int(s.settings["trees"] ?? 0))\n    changes: \(entry.changes.joined(separator: ", "))"
         }.joined(separator: "\n")
+    }
+
+    public static func text(_ uses: ProvenanceStore.Uses) -> String {
+        var lines = ["\(uses.artifact.path)  [\(uses.artifact.kind.rawValue)] sha256 \(uses.artifact.sha256.prefix(16))…"]
+        if uses.uses.isEmpty { lines.append("  nothing recorded was made from it") }
+        for use in uses.uses {
+            lines.append("  run \(use.run.id) \(use.run.command) \(use.run.arguments.joined(separator: " "))  (\(use.run.status.rawValue))")
+            for surrogate in use.surrogates { lines.append("    surrogate \(surrogate.systematic) identity \(surrogate.identityKey.prefix(12))…") }
+            for output in use.outputs where output.kind == .surrogate || output.kind == .archive || output.kind == .report {
+                lines.append("    → \(output.path) [\(output.kind.rawValue)]")
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     public static func text(_ runs: [RunEntry]) -> String {

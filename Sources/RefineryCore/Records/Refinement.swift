@@ -2,56 +2,33 @@ import EventData
 import Foundation
 import Provenance
 
-/// Decides, per systematic, whether its surrogate can be reused or must be (re)trained, and
-/// says why (section 6.4: refining the model retrains only what changed).
+/// Decides, per systematic, whether its surrogate can be reused or must be (re)trained
+/// (section 6.4: refining the model retrains only what changed). The store and the disk are
+/// read here; the decision itself is the pure `TrainingDecision.decide`.
 public enum Refinement {
-    public enum Decision: Sendable, Equatable {
-        case reuse(surrogateID: Int64)
-        case train(reason: String)
-
-        public var text: String {
-            switch self {
-            case .reuse: return "reused"
-            case let .train(reason): return reason
-            }
-        }
-    }
-
-    /// Files a trained surrogate consists of, relative to the workspace.
-    static func files(of systematic: String) -> [String] {
-        ["model.json", "surrogate.json", "closure.svg", "closure.md", "closure.json"].map { "surrogates/\(systematic)/\($0)" }
-    }
-
     public static func decide(identity: SurrogateIdentity, plan: SystematicPlan, store: ProvenanceStore,
-                              workspace: Workspace) throws -> Decision {
-        let key = identity.key
-        if let existing = try store.latestSurrogate(identityKey: key) {
-            // Same inputs: reuse if every file is still what the run that trained this
-            // surrogate wrote (not merely the latest version of that path).
-            let outputs = try store.run(existing.runID).outputs
-            for path in files(of: plan.name) {
-                let url = workspace.root.appendingPathComponent(path)
-                guard FileManager.default.fileExists(atPath: url.path) else {
-                    return .train(reason: "retrained: \(path) is missing")
-                }
-                guard let recorded = outputs.first(where: { $0.path == path }),
-                      try FileHash.sha256(file: url) == recorded.sha256 else {
-                    return .train(reason: "retrained: \(path) was modified")
-                }
+                              layout: WorkspaceLayout) throws -> TrainingDecision {
+        let sameIdentity = try store.latestSurrogate(identityKey: identity.key)
+        var recordedFiles: [String: String] = [:]
+        var files: [(path: String, state: FileState)] = []
+        if let sameIdentity {
+            // Reuse only if every file is still what the run that trained this surrogate
+            // wrote (not merely the latest version of that path). Files are hashed in order
+            // and only until the first that differs.
+            for output in try store.run(sameIdentity.runID).outputs { recordedFiles[output.path] = output.sha256 }
+            for url in layout.surrogate(plan.name).all {
+                let path = layout.relative(url)
+                let state: FileState = FileManager.default.fileExists(atPath: url.path)
+                    ? .present(sha256: try FileHash.sha256(file: url)) : .missing
+                files.append((path, state))
+                if case let .present(sha) = state, recordedFiles[path] == sha { continue }
+                break
             }
-            return .reuse(surrogateID: existing.id ?? 0)
         }
-        guard let previous = try store.latestSurrogate(systematic: plan.name) else {
-            return .train(reason: "trained: new")
-        }
-        let candidate = identity.entry(plan: plan, artifactID: previous.artifactID, seed: previous.seed,
-                                       closureFigures: [], runID: previous.runID)
-        var changes = candidate.changes(from: previous).map(\.description)
-        if identity.alternativeSHA256 != nil, changes.isEmpty { changes = ["alternative sample"] }
-        // Name the settings that moved: a demo-sized surrogate asked about with the workspace's
-        // full settings should say "trees 100 → 300", not only "learner settings".
-        let settings = candidate.settingsDifferences(from: previous)
-        let detail = settings.isEmpty ? "" : " (" + settings.joined(separator: ", ") + ")"
-        return .train(reason: "retrained: " + (changes.isEmpty ? "inputs changed" : changes.joined(separator: ", ") + " changed") + detail)
+        let previous = sameIdentity == nil ? try store.latestSurrogate(systematic: plan.name) : nil
+        let candidate = identity.entry(plan: plan, artifactID: previous?.artifactID ?? 0, seed: previous?.seed ?? 0,
+                                       closureFigures: [], runID: previous?.runID ?? 0)
+        return TrainingDecision.decide(candidate: candidate, sameIdentity: sameIdentity, recordedFiles: recordedFiles,
+                                       files: files, previous: previous)
     }
 }

@@ -2,55 +2,44 @@ import EventData
 import Foundation
 import Provenance
 
-/// One command's run in the workspace's provenance store: begun before the step, finished
+/// One command's run in the workspace's provenance store: begun before the work, finished
 /// with its outcome. Artifacts are recorded only after their files are completely written
 /// (atomically) and hashed, so a killed run never leaves a record of an incomplete file.
+/// Steps use it through `StepRunner`.
 public final class RunRecorder: @unchecked Sendable {
     public let store: ProvenanceStore
     public let workspace: Workspace
     public let runID: Int64
     private var finished = false
-    /// Wall time spent hashing and recording (for the <1% overhead benchmark).
+    /// Wall time spent recording (for the overhead figures of `train`).
     public private(set) var recordingSeconds = 0.0
 
     /// Opens the store (refusing a damaged or newer one) and begins a run.
-    public convenience init(workspace: Workspace, command: String, arguments: [String]) throws {
+    public convenience init(workspace: Workspace, command: String, arguments: [String], replay: [String]? = nil) throws {
         try self.init(store: ProvenanceStore.open(workspace: workspace.root), workspace: workspace, command: command,
-                      arguments: arguments)
+                      arguments: arguments, replay: replay)
     }
 
     /// Begins a run in an already open store (e.g. one run per systematic inside `train`).
-    public init(store: ProvenanceStore, workspace: Workspace, command: String, arguments: [String]) throws {
+    public init(store: ProvenanceStore, workspace: Workspace, command: String, arguments: [String],
+                replay: [String]? = nil) throws {
         self.workspace = workspace
         self.store = store
         runID = try store.beginRun(command: command, arguments: arguments, hostVersion: RefineryVersion.version,
-                                   hostCommit: RefineryVersion.commit)
+                                   hostCommit: RefineryVersion.commit, replay: replay, jobID: ClusterJob.current)
     }
 
-    /// Records files as inputs or outputs of this run. Paths inside the workspace are stored
-    /// relative to it; others (plugin binaries on the search path) absolutely.
-    public func record(_ files: [(URL, ArtifactKind)], role: ArtifactRole) throws {
+    /// Records hashed files as inputs or outputs of this run; returns their artifact ids in
+    /// order. Paths inside the workspace are stored relative to it; others (plugin binaries on
+    /// the search path) absolutely.
+    @discardableResult
+    public func record(_ files: [HashedFile], role: ArtifactRole) throws -> [Int64] {
         let start = Date()
         defer { recordingSeconds += Date().timeIntervalSince(start) }
-        let records = try files.map { url, kind in
-            ArtifactRecord(role: role, path: workspace.relative(url), kind: kind,
-                           sha256: try FileHash.sha256(file: url), size: Self.size(of: url))
+        let records = files.map { file in
+            ArtifactRecord(role: role, path: workspace.layout.relative(file.url), kind: file.kind, sha256: file.sha256, size: file.size)
         }
-        _ = try store.recordArtifacts(run: runID, records)
-    }
-
-    /// Records every file of a data set folder (manifest first).
-    public func recordDataSet(_ url: URL, kind: ArtifactKind, role: ArtifactRole) throws {
-        try record(Self.dataSetFiles(url).map { ($0, kind) }, role: role)
-    }
-
-    static func dataSetFiles(_ url: URL) -> [URL] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-        return files.map { url.appendingPathComponent($0) }
-    }
-
-    static func size(of url: URL) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.int64Value ?? 0
+        return try store.recordArtifacts(run: runID, records)
     }
 
     public func succeed() throws {
@@ -75,5 +64,16 @@ public final class RunRecorder: @unchecked Sendable {
             fail(error)
             throw error
         }
+    }
+}
+
+/// The cluster job a process runs in, from the batch system's environment: Slurm's
+/// `<array job>_<task>` for array tasks, `<job>` otherwise; nil outside a job.
+public enum ClusterJob {
+    public static var current: String? { from(ProcessInfo.processInfo.environment) }
+
+    static func from(_ environment: [String: String]) -> String? {
+        if let array = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] { return "\(array)_\(task)" }
+        return environment["SLURM_JOB_ID"]
     }
 }

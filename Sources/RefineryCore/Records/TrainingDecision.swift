@@ -4,7 +4,7 @@ import Provenance
 /// What `train` decides for one systematic before doing anything (section 6.4: refining the
 /// model retrains only what changed). Typed so that the demo, `provenance stale`, `--json` and
 /// the tests read the decision, not a sentence; `DecisionText` renders it for people.
-public enum TrainingDecision: Sendable, Equatable, Codable {
+public enum TrainingDecision: Sendable, Equatable {
     /// The recorded surrogate with this identity key is still on disk unchanged.
     case reuse(surrogateID: Int64)
     case train(TrainReason)
@@ -13,7 +13,7 @@ public enum TrainingDecision: Sendable, Equatable, Codable {
 }
 
 /// Why a surrogate is (re)trained.
-public enum TrainReason: Sendable, Equatable, Codable {
+public enum TrainReason: Sendable, Equatable {
     /// No surrogate was ever recorded for this systematic.
     case new
     /// What determines the surrogate differs from its latest recorded version: the typed
@@ -30,12 +30,51 @@ public struct SettingChange: Sendable, Equatable, Codable {
     public var name: String
     public var from: Double?
     public var to: Double?
+
+    public init(name: String, from: Double?, to: Double?) {
+        self.name = name
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A surrogate file as found on disk now.
 public enum FileState: Sendable, Equatable {
     case missing
     case present(sha256: String)
+}
+
+/// `--json` form: `{"action": "reuse", "surrogateID": 3}` or `{"action": "train", "reason":
+/// "new" | "inputsChanged" | "fileMissing" | "fileModified", "changes": [...], "settings":
+/// [{"name", "from", "to"}], "path": ...}`, plus `"text"`, the sentence `train` prints.
+extension TrainingDecision: Encodable {
+    enum CodingKeys: String, CodingKey { case action, surrogateID, reason, changes, settings, path, text }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(DecisionText.text(self), forKey: .text)
+        switch self {
+        case let .reuse(surrogateID):
+            try container.encode("reuse", forKey: .action)
+            try container.encode(surrogateID, forKey: .surrogateID)
+        case let .train(reason):
+            try container.encode("train", forKey: .action)
+            switch reason {
+            case .new:
+                try container.encode("new", forKey: .reason)
+            case let .inputsChanged(changes, settings):
+                try container.encode("inputsChanged", forKey: .reason)
+                try container.encode(changes, forKey: .changes)
+                try container.encode(settings, forKey: .settings)
+            case let .fileMissing(path):
+                try container.encode("fileMissing", forKey: .reason)
+                try container.encode(path, forKey: .path)
+            case let .fileModified(path):
+                try container.encode("fileModified", forKey: .reason)
+                try container.encode(path, forKey: .path)
+            }
+        }
+    }
 }
 
 extension TrainingDecision {

@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import Provenance
 import TopPairSimulation
 
 /// `refinery simulate`: runs the toy simulation for the nominal and the alternative
@@ -28,51 +29,104 @@ public enum SampleProduction {
         }
     }
 
-    /// One written sample: where it is and how long it took.
-    public struct Written: Sendable {
+    /// One written (or reused) sample: where it is and how long it took.
+    public struct Written: Sendable, Encodable {
         public var url: URL
-        public var manifest: DataSetManifest
+        public var events: Int
         public var seconds: Double
+
+        enum CodingKeys: String, CodingKey { case path, events, seconds }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(url.path, forKey: .path)
+            try container.encode(events, forKey: .events)
+            try container.encode(seconds, forKey: .seconds)
+        }
     }
 
-    /// Simulates and writes both samples, as one run in the provenance store. Existing samples
-    /// are kept unless `force`.
-    public static func run(_ workspace: Workspace, options: Options, arguments: [String] = ["simulate"],
-                           log: (String) -> Void = { _ in }) throws -> [Written] {
-        let recorder = try RunRecorder(workspace: workspace, command: "simulate", arguments: arguments)
-        return try recorder.perform { recorder in
-            try recorder.record([(workspace.configURL, .configuration)], role: .input)
-            let written = try simulate(workspace, options: options, log: log)
-            for sample in written { try recorder.recordDataSet(sample.url, kind: .sample, role: .output) }
+    /// What `simulate` did.
+    public struct Outcome: Sendable, Encodable {
+        public enum Status: String, Sendable, Encodable {
+            /// The samples on disk already are what these settings simulate.
+            case reused
+            case simulated
+        }
+
+        public var status: Status
+        public var samples: [Written]
+    }
+
+    /// Simulates and writes both samples as one recorded step, unless the samples on disk
+    /// already are what these options would write (then nothing runs and nothing is
+    /// recorded). Samples that differ are kept unless `force`.
+    public static func run(_ workspace: Workspace, options: Options, log: @escaping (String) -> Void = { _ in }) throws -> Outcome {
+        let layout = workspace.layout
+        let targets = Target.all(layout, options: options, crossSectionPb: workspace.config.simulation.crossSectionPb)
+        if targets.allSatisfy({ $0.isUpToDate }) {
+            log("samples are up to date (same seed, size and simulation settings): reusing them")
+            return Outcome(status: .reused, samples: targets.map { Written(url: $0.url, events: $0.events, seconds: 0) })
+        }
+        if !options.force {
+            for target in targets where FileManager.default.fileExists(atPath: target.url.path) {
+                throw EventDataError.outputExists(path: target.url.path)
+            }
+        }
+        let step = SimulateStep(options: options, targets: targets, log: log)
+        return Outcome(status: .simulated, samples: try StepRunner(workspace: workspace).run(step).value)
+    }
+
+    /// One sample to simulate.
+    struct Target {
+        var url: URL
+        var settings: SimulationSettings
+        var events: Int { settings.fiducialEvents }
+
+        static func all(_ layout: WorkspaceLayout, options: Options, crossSectionPb: Double) -> [Target] {
+            [(layout.nominalSample, Generator.nominal, options.nominalEvents),
+             (layout.alternativeSample, Generator.alternative, options.alternativeEvents)].map { url, generator, events in
+                var settings = SimulationSettings(seed: options.seed, generator: generator, fiducialEvents: events)
+                settings.crossSectionPb = crossSectionPb
+                return Target(url: url, settings: settings)
+            }
+        }
+
+        /// The data set on disk was simulated with exactly these settings and is intact.
+        var isUpToDate: Bool {
+            guard let dataSet = try? DataSet.open(url), let expected = try? JSONValue.from(settings) else { return false }
+            return dataSet.manifest.configuration == expected && dataSet.verify().isEmpty
+        }
+    }
+
+    /// The simulation as a recorded step; replayed with the sizes and seed it ran with.
+    struct SimulateStep: Step {
+        let options: Options
+        let targets: [Target]
+        let log: (String) -> Void
+
+        var command: String { "simulate" }
+        var replay: [String]? {
+            ["simulate", "--nominal-events", String(options.nominalEvents), "--alternative-events", String(options.alternativeEvents),
+             "--seed", String(options.seed), "--force"]
+        }
+
+        func inputs(_ layout: WorkspaceLayout) throws -> [(URL, ArtifactKind)] { [(layout.config, .configuration)] }
+
+        func run(_ context: StepContext) throws -> [Written] {
+            var written: [Written] = []
+            for target in targets {
+                let start = Date()
+                log("simulating \(target.settings.generator) sample: \(target.events) fiducial events, seed \(options.seed), \(options.threads) threads")
+                let sample = Simulation.run(target.settings, threads: options.threads)
+                _ = try write(sample, settings: target.settings, to: target.url, overwrite: options.force)
+                let seconds = Date().timeIntervalSince(start)
+                log("wrote \(context.layout.relative(target.url)): \(sample.count) events (\(String(format: "%.1f", seconds)) s)")
+                written.append(Written(url: target.url, events: sample.count, seconds: seconds))
+                try context.record(outputs: DataSetFiles.hashed(target.url, kind: .sample))
+            }
             return written
         }
     }
-
-    static func simulate(_ workspace: Workspace, options: Options, log: (String) -> Void) throws -> [Written] {
-        let targets: [(URL, Generator, Int)] = [
-            (workspace.nominalSample, .nominal, options.nominalEvents),
-            (workspace.alternativeSample, .alternative, options.alternativeEvents),
-        ]
-        if !options.force {
-            for (url, _, _) in targets where FileManager.default.fileExists(atPath: url.path) {
-                throw EventDataError.outputExists(path: url.path)
-            }
-        }
-        var written: [Written] = []
-        for (url, generator, events) in targets {
-            let start = Date()
-            log("simulating \(generator) sample: \(events) fiducial events, seed \(options.seed), \(options.threads) threads")
-            var settings = SimulationSettings(seed: options.seed, generator: generator, fiducialEvents: events)
-            settings.crossSectionPb = workspace.config.simulation.crossSectionPb
-            let sample = Simulation.run(settings, threads: options.threads)
-            let manifest = try write(sample, settings: settings, to: url, overwrite: options.force)
-            let seconds = Date().timeIntervalSince(start)
-            log("wrote \(workspace.relative(url)): \(sample.count) events (\(String(format: "%.1f", seconds)) s)")
-            written.append(Written(url: url, manifest: manifest, seconds: seconds))
-        }
-        return written
-    }
-
     /// Writes one simulated sample as a data set (columns documented in docs/data-sets.md).
     public static func write(_ sample: SimulatedSample, settings: SimulationSettings, to url: URL, overwrite: Bool) throws -> DataSetManifest {
         let n = sample.count

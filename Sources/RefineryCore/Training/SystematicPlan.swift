@@ -16,20 +16,27 @@ public struct SystematicPlan: Codable, Sendable {
     public var spec: SystematicSpec
     public var settings: BPTSettings
 
+    public init(name: String, pluginName: String, pluginPath: String, pluginSHA256: String, pluginVersion: String,
+                kind: SystematicKind, configJSON: String, spec: SystematicSpec, settings: BPTSettings) {
+        self.name = name
+        self.pluginName = pluginName
+        self.pluginPath = pluginPath
+        self.pluginSHA256 = pluginSHA256
+        self.pluginVersion = pluginVersion
+        self.kind = kind
+        self.configJSON = configJSON
+        self.spec = spec
+        self.settings = settings
+    }
+
     /// Learner settings: plugin defaults, overridden by the workspace's `learner`, then by the
     /// systematic's own `learner`, then by a command-line tree count (demo).
-    static func settings(spec: SystematicSpec, workspace: WorkspaceConfig.LearnerOverride,
-                         entry: WorkspaceConfig.LearnerOverride?, trees: Int?) -> BPTSettings {
+    public static func settings(spec: SystematicSpec, workspace: WorkspaceConfig.LearnerOverride,
+                         entry: WorkspaceConfig.LearnerOverride?, trees: Int?) throws -> BPTSettings {
         var settings = BPTSettings(trees: spec.trees, learningRate: spec.learningRate, maxDepth: spec.maxDepth,
                                    minNodeSize: spec.minNodeSize)
-        for layer in [workspace, entry].compactMap({ $0 }) {
-            if let value = layer.trees { settings.trees = value }
-            if let value = layer.learningRate { settings.learningRate = value }
-            if let value = layer.maxDepth { settings.maxDepth = value }
-            if let value = layer.minNodeSize { settings.minNodeSize = value }
-            if let value = layer.bins { settings.bins = value }
-        }
-        if let trees { settings.trees = trees }
+        for layer in [workspace, entry].compactMap({ $0 }) { try layer.apply(to: &settings) }
+        if let trees { try settings.set("trees", to: Double(trees)) }
         return settings
     }
 

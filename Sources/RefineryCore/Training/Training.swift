@@ -1,9 +1,10 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import Provenance
 
-/// `refinery train`: for each systematic of the workspace, make its synthetic data sets in an
-/// isolated plugin worker, train its BPT surrogate (Algorithm 1) and check its closure.
+/// `refinery train`: for each systematic of the workspace, decide from its identity key
+/// whether the recorded surrogate can be reused; otherwise run its `TrainSystematicStep`.
 /// A failing or crashing plugin costs only its own systematic; the others are trained and kept.
 public enum Training {
     public struct Options: Sendable {
@@ -22,65 +23,59 @@ public enum Training {
         }
     }
 
-    public struct Outcome: Sendable {
-        public var name: String
-        public var plan: SystematicPlan?
-        public var error: String?
-        public var closure: ClosureReport?
-        public var files: [URL]
-        public var pluginSeconds: Double
-        public var learnerSeconds: Double
-        /// "reused", "trained: new", "retrained: plugin binary changed", ...
-        public var decision: String = ""
-        /// Wall time spent hashing files and writing provenance records.
-        public var recordingSeconds = 0.0
-        public var identityKey: String?
-        public var succeeded: Bool { error == nil }
-    }
-
     /// Trains the selected systematics that are not up to date; never throws for a single
     /// systematic's failure. The command is one run in the provenance store, and each trained
-    /// systematic one more run whose inputs and outputs are recorded.
+    /// systematic one more run (a step) whose inputs and outputs are recorded.
     public static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress,
                            arguments: [String] = ["train"]) throws -> [Outcome] {
         let entries = try select(workspace, only: options.only)
-        guard FileManager.default.fileExists(atPath: workspace.nominalSample.path) else {
-            throw WorkspaceError.missingSample(path: workspace.nominalSample.path, command: "refinery simulate \(workspace.root.path)")
+        let layout = workspace.layout
+        guard FileManager.default.fileExists(atPath: layout.nominalSample.path) else {
+            throw WorkspaceError.missingSample(path: layout.nominalSample.path, command: "refinery simulate -w \(workspace.root.path)")
         }
         let recorder = try RunRecorder(workspace: workspace, command: "train", arguments: arguments)
         return try recorder.perform { recorder in
-            try recorder.record([(workspace.configURL, .configuration)], role: .input)
-            SyntheticStaging.removeAbandoned(in: workspace)
+            let inputs = try TrainingInputs(layout: layout)
+            try recorder.record([inputs.configuration], role: .input)
+            StagingTag.removeAbandoned(in: layout.synthetic, marker: ".staging-")
             let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
             let process = PluginProcess(executable: options.executable)
+            let runner = StepRunner(workspace: workspace, store: recorder.store)
             var outcomes: [Outcome] = []
             for entry in entries {
-                var outcome = Outcome(name: entry.name, files: [], pluginSeconds: 0, learnerSeconds: 0)
+                var outcome = Outcome(name: entry.name)
                 do {
                     let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees)
-                    outcome.plan = plan
-                    let identity = try Self.identity(plan, workspace: workspace)
+                    outcome.plugin = .init(name: plan.pluginName, version: plan.pluginVersion, kind: plan.kind, sha256: plan.pluginSHA256,
+                                           basePoints: plan.spec.basePoints.count, terms: plan.spec.terms.count, trees: plan.settings.trees)
+                    let hashed = try inputs.files(for: plan)
+                    let identity = try inputs.identity(plan)
                     outcome.identityKey = identity.key
-                    let decision = try Refinement.decide(identity: identity, plan: plan, store: recorder.store, workspace: workspace)
-                    outcome.decision = decision.text
+                    let decision = try Refinement.decide(identity: identity, plan: plan, store: recorder.store, layout: layout)
+                    outcome.decision = decision
+                    outcome.files = layout.surrogate(plan.name).all.map(layout.relative)
                     switch decision {
-                    case .reuse:
-                        outcome.closure = try? JSONDecoder().decode(ClosureReport.self, from: Data(contentsOf:
-                            workspace.root.appendingPathComponent("surrogates/\(plan.name)/closure.json")))
+                    case let .reuse(surrogateID):
+                        outcome.status = .reused
+                        outcome.surrogateID = surrogateID
+                        outcome.closure = try? JSONDecoder().decode(ClosureReport.self, from: Data(contentsOf: layout.surrogate(plan.name).closureJSON))
                         progress.log("\(entry.name): reused (identity \(identity.key.prefix(12)) unchanged)")
                     case let .train(reason):
-                        progress.log("\(entry.name): \(reason); plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
-                        let run = try RunRecorder(store: recorder.store, workspace: workspace, command: "train-systematic",
-                                                  arguments: [plan.name, reason])
-                        try run.perform { run in
-                            try SurrogateTrainer(workspace: workspace, plan: plan, threads: options.threads, progress: progress)
-                                .run(process: process, outcome: &outcome, identity: identity, recorder: run)
-                        }
-                        outcome.recordingSeconds = run.recordingSeconds
+                        progress.log("\(entry.name): \(DecisionText.text(reason)); plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
+                        let step = TrainSystematicStep(workspace: workspace, plan: plan, identity: identity, reason: reason,
+                                                       threads: options.threads, process: process, progress: progress)
+                        let finished = try runner.run(step, hashed: hashed)
+                        let trained = finished.value
+                        outcome.timings.recording = finished.recordingSeconds
+                        outcome.status = .trained
+                        outcome.surrogateID = trained.surrogateID
+                        outcome.closure = trained.closure
+                        outcome.timings.plugin = trained.pluginSeconds
+                        outcome.timings.learner = trained.learnerSeconds
                     }
                 } catch {
+                    outcome.status = .failed
                     outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-                    outcome.decision = "failed"
                     progress.log("\(entry.name): FAILED: \(outcome.error!)")
                 }
                 outcomes.append(outcome)
@@ -91,17 +86,9 @@ public enum Training {
         }
     }
 
-    /// The identity of a systematic's surrogate for the samples now on disk.
-    public static func identity(_ plan: SystematicPlan, workspace: Workspace) throws -> SurrogateIdentity {
-        let nominal = try FileHash.sha256(file: workspace.nominalSample.appendingPathComponent(DataSetManifest.fileName))
-        let alternative = plan.kind == .alternative
-            ? try FileHash.sha256(file: workspace.alternativeSample.appendingPathComponent(DataSetManifest.fileName)) : nil
-        return SurrogateIdentity(plan: plan, nominalSHA256: nominal, alternativeSHA256: alternative)
-    }
-
     static func select(_ workspace: Workspace, only: [String]) throws -> [WorkspaceConfig.SystematicEntry] {
         let all = workspace.config.systematics
-        guard !all.isEmpty else { throw TrainingError.noSystematics(path: workspace.configURL.path) }
+        guard !all.isEmpty else { throw TrainingError.noSystematics(path: workspace.layout.config.path) }
         for name in only where !all.contains(where: { $0.name == name }) {
             throw TrainingError.unknownSystematic(name: name, known: all.map(\.name))
         }
@@ -122,7 +109,7 @@ public enum Training {
             throw PluginHostError.pluginFailed(plugin: description.name, path: path.path, basePoint: nil,
                                                message: description.specError ?? "no spec")
         }
-        let settings = SystematicPlan.settings(spec: spec, workspace: workspace.config.learner, entry: entry.learner, trees: trees)
+        let settings = try SystematicPlan.settings(spec: spec, workspace: workspace.config.learner, entry: entry.learner, trees: trees)
         let plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
                                   pluginSHA256: pluginSHA256, pluginVersion: description.version,
                                   kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
@@ -133,5 +120,43 @@ public enum Training {
                                                message: (error as? LocalizedError)?.errorDescription ?? "\(error)")
         }
         return plan
+    }
+}
+
+/// The files every systematic's training reads, hashed once per `train`: the configuration,
+/// the nominal sample's manifest and (when a two-point systematic asks for it) the
+/// alternative's. The identity keys and the steps' records use these values.
+final class TrainingInputs {
+    let layout: WorkspaceLayout
+    let configuration: HashedFile
+    let nominal: HashedFile
+    private var alternativeFile: Result<HashedFile, Error>?
+
+    init(layout: WorkspaceLayout) throws {
+        self.layout = layout
+        configuration = try HashedFile.of(layout.config, kind: .configuration)
+        nominal = try HashedFile.of(layout.nominalSample.appendingPathComponent(DataSetManifest.fileName), kind: .sample)
+    }
+
+    /// The inputs of one systematic's training step, in the order they are recorded.
+    func files(for plan: SystematicPlan) throws -> [HashedFile] {
+        let plugin = URL(fileURLWithPath: plan.pluginPath)
+        var files = [configuration, nominal, HashedFile(url: plugin, kind: .plugin, size: HashedFile.fileSize(plugin), sha256: plan.pluginSHA256)]
+        if plan.kind == .alternative { files.append(try alternative()) }
+        return files
+    }
+
+    /// The identity of a systematic's surrogate for the samples now on disk.
+    func identity(_ plan: SystematicPlan) throws -> SurrogateIdentity {
+        SurrogateIdentity(plan: plan, nominalSHA256: nominal.sha256,
+                          alternativeSHA256: plan.kind == .alternative ? try alternative().sha256 : nil)
+    }
+
+    /// The alternative manifest, hashed on first use.
+    func alternative() throws -> HashedFile {
+        if alternativeFile == nil {
+            alternativeFile = Result { try HashedFile.of(layout.alternativeSample.appendingPathComponent(DataSetManifest.fileName), kind: .sample) }
+        }
+        return try alternativeFile!.get()
     }
 }

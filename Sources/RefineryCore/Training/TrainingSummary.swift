@@ -11,20 +11,20 @@ public enum TrainingSummary {
                 continue
             }
             let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 2) }.joined(separator: "  ")
-            var decision = outcome.decision + ((outcome.closure?.closes ?? true) ? "" : "*")
+            var decision = DecisionText.text(outcome) + (outcome.closes ? "" : "*")
             decision += String(repeating: " ", count: max(1, 44 - decision.count))
-            lines.append("\(name) \(decision) \(String(format: "%8.1f", outcome.pluginSeconds)) \(String(format: "%8.1f", outcome.learnerSeconds))  \(yields)")
+            lines.append("\(name) \(decision) \(String(format: "%8.1f", outcome.timings.plugin)) \(String(format: "%8.1f", outcome.timings.learner))  \(yields)")
         }
-        if outcomes.contains(where: { $0.closure.map { !$0.closes } ?? false }) {
+        if outcomes.contains(where: { !$0.closes }) {
             lines.append("* closure criterion not met at some base point: see surrogates/<name>/closure.md")
         }
-        let plugin = outcomes.reduce(0) { $0 + $1.pluginSeconds }, learn = outcomes.reduce(0) { $0 + $1.learnerSeconds }
-        let recording = outcomes.reduce(0) { $0 + $1.recordingSeconds }
+        let plugin = outcomes.reduce(0) { $0 + $1.timings.plugin }, learn = outcomes.reduce(0) { $0 + $1.timings.learner }
+        let recording = outcomes.reduce(0) { $0 + $1.timings.recording }
         if plugin + learn > 0 {
             lines.append(String(format: "time: plugins %.1f s, learning %.1f s, provenance records %.2f s (%.2f%% of plugins + learning)",
                                 plugin, learn, recording, 100 * recording / (plugin + learn)))
         }
-        lines.append("surrogates: \(workspace.root.appendingPathComponent("surrogates").path)")
+        lines.append("surrogates: \(workspace.layout.surrogates.path)")
         return lines.joined(separator: "\n")
     }
 }

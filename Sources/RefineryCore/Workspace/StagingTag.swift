@@ -54,6 +54,12 @@ public struct StagingTag: Sendable, Equatable, CustomStringConvertible {
     public static func removeAbandoned(in folder: URL, marker: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") {
             guard let range = name.range(of: marker, options: .backwards) else { continue }
+            let suffix = name[range.upperBound...]
+            // Names of earlier versions carry only a pid: judged on this host as before.
+            if let pid = Int32(suffix) {
+                if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+                continue
+            }
             guard let tag = StagingTag(suffix: String(name[range.upperBound...])), tag.isAbandoned() else { continue }
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }

@@ -1,9 +1,7 @@
 import Foundation
 
-/// A workspace folder: its configuration plus every generated output under it.
-///
-/// Layout (outputs are git-ignored):
-/// `refinery.yaml`, `samples/<name>/` (data sets), `plots/`, `reports/`.
+/// A workspace folder: its configuration plus every generated output under it. Where each
+/// output lives is `layout`'s business alone.
 public struct Workspace: Sendable {
     public let root: URL
     public let config: WorkspaceConfig
@@ -16,22 +14,24 @@ public struct Workspace: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw WorkspaceError.notAWorkspace(path: url.path)
         }
-        let configURL = url.appendingPathComponent(WorkspaceConfig.fileName)
-        guard FileManager.default.fileExists(atPath: configURL.path) else { throw WorkspaceError.notAWorkspace(path: url.path) }
-        return Workspace(root: url, config: try WorkspaceConfig.load(from: configURL))
+        let layout = WorkspaceLayout(root: url)
+        guard FileManager.default.fileExists(atPath: layout.config.path) else { throw WorkspaceError.notAWorkspace(path: url.path) }
+        return Workspace(root: layout.root, config: try WorkspaceConfig.load(from: layout.config))
     }
 
-    public var configURL: URL { root.appendingPathComponent(WorkspaceConfig.fileName) }
-    public var samplesDirectory: URL { root.appendingPathComponent("samples") }
-    public var nominalSample: URL { samplesDirectory.appendingPathComponent("nominal") }
-    public var alternativeSample: URL { samplesDirectory.appendingPathComponent("alternative") }
-    public var plotsDirectory: URL { root.appendingPathComponent("plots") }
-    public var reportsDirectory: URL { root.appendingPathComponent("reports") }
+    /// The nearest folder at or above `folder` that holds a `refinery.yaml`, as git finds `.git`.
+    public static func discover(from folder: URL) -> URL? {
+        var current = folder.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: current.appendingPathComponent(WorkspaceConfig.fileName).path) { return current }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return nil }
+            current = parent
+        }
+    }
+
+    public var layout: WorkspaceLayout { WorkspaceLayout(root: root) }
 
     /// `url` relative to the workspace root, for messages and records.
-    public func relative(_ url: URL) -> String {
-        let base = root.standardizedFileURL.path + "/"
-        let full = url.standardizedFileURL.path
-        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
-    }
+    public func relative(_ url: URL) -> String { layout.relative(url) }
 }

@@ -42,11 +42,11 @@ extension WorkspaceConfig {
         }
         try checkKeys(node, allowed: CodingKeys.allCases.map(\.rawValue), at: "", path: path)
         try checkKeys(mapping["simulation"], allowed: SimulationSection.CodingKeys.allCases.map(\.rawValue), at: "simulation", path: path)
-        try checkKeys(mapping["learner"], allowed: LearnerSection.CodingKeys.allCases.map(\.rawValue), at: "learner", path: path)
+        try checkKeys(mapping["learner"], allowed: LearnerSection.allowedKeys, at: "learner", path: path)
         try checkKeys(mapping["demo"], allowed: DemoSection.CodingKeys.allCases.map(\.rawValue), at: "demo", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
-            try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.CodingKeys.allCases.map(\.rawValue),
+            try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
                           at: "systematics[\(index)].learner", path: path)
         }
         let config: WorkspaceConfig
@@ -159,15 +159,3 @@ enum Suggestion {
     }
 }
 
-extension WorkspaceConfig.LearnerOverride {
-    func validate(at prefix: String, path: String) throws {
-        func require(_ condition: Bool, _ field: String, _ problem: String) throws {
-            if !condition { throw WorkspaceError.config(path: path, field: "\(prefix).\(field)", problem: problem) }
-        }
-        if let trees { try require(trees >= 1, "trees", "is \(trees), expected at least 1") }
-        if let learningRate { try require(learningRate > 0 && learningRate <= 1, "learning_rate", "is \(learningRate), expected 0 < η ≤ 1") }
-        if let maxDepth { try require(maxDepth >= 1 && maxDepth <= 16, "max_depth", "is \(maxDepth), expected 1…16") }
-        if let minNodeSize { try require(minNodeSize >= 1, "min_node_size", "is \(minNodeSize), expected at least 1") }
-        if let bins { try require(bins >= 2 && bins <= 255, "bins", "is \(bins), expected 2…255") }
-    }
-}

@@ -50,19 +50,6 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey, CaseIterable { case name, plugin, config, learner }
     }
 
-    /// Learner settings that override the plugin's defaults; absent fields keep them.
-    public struct LearnerOverride: Codable, Equatable, Sendable {
-        public var trees: Int?
-        public var learningRate: Double?
-        public var maxDepth: Int?
-        public var minNodeSize: Int?
-        public var bins: Int?
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case trees, learningRate = "learning_rate", maxDepth = "max_depth", minNodeSize = "min_node_size", bins
-        }
-    }
-
     /// Settings `refinery demo` uses so the end-to-end job finishes in a couple of minutes.
     public struct DemoSection: Codable, Equatable, Sendable {
         public var nominalEvents: Int

@@ -6,6 +6,7 @@ public enum WorkspaceError: LocalizedError, Equatable {
     case config(path: String, field: String?, problem: String)
     case notAWorkspace(path: String)
     case missingSample(path: String, command: String)
+    case notFound(searchedFrom: String)
 
     public var errorDescription: String? {
         switch self {
@@ -16,6 +17,8 @@ public enum WorkspaceError: LocalizedError, Equatable {
             return "\(path) \(problem)"
         case let .notAWorkspace(path):
             return "\(path) is not a workspace folder (no \(WorkspaceConfig.fileName) inside)."
+        case let .notFound(folder):
+            return "no \(WorkspaceConfig.fileName) in \(folder) or any folder above it. Give the workspace with -w DIR, or run the command inside a workspace."
         case let .missingSample(path, command):
             return "\(path) does not exist yet. Run `\(command)` first."
         }

@@ -1,0 +1,166 @@
+import BoostedParametricTree
+import EventData
+import Foundation
+import Provenance
+
+/// One systematic, end to end, as a recorded step: synthetic data sets (in a plugin worker),
+/// training (Algorithm 1), the surrogate's files, closure. Its inputs (configuration, nominal
+/// manifest, plugin binary, alternative manifest) arrive hashed by `train`, which used the same
+/// values for the identity key; the runner checks them again after the work.
+struct TrainSystematicStep: Step {
+    let workspace: Workspace
+    let plan: SystematicPlan
+    let identity: SurrogateIdentity
+    let reason: TrainReason
+    let threads: Int
+    let process: PluginProcess
+    let progress: TrainingProgress
+
+    var command: String { "train-systematic" }
+    /// Replayed with the tree count it was trained with: `--trees` is the last settings layer,
+    /// so this reproduces the settings whatever the workspace default was.
+    var replay: [String]? { ["train", "--only", plan.name, "--trees", String(plan.settings.trees)] }
+
+    /// What one trained systematic produced.
+    struct Trained: Sendable {
+        var closure: ClosureReport
+        var surrogateID: Int64
+        var files: [URL]
+        var pluginSeconds: Double
+        var learnerSeconds: Double
+    }
+
+    func run(_ context: StepContext) throws -> Trained {
+        let layout = workspace.layout
+        let files = layout.surrogate(plan.name)
+        let points = plan.spec.basePoints
+
+        // 1. Synthetic data sets, made in a child process and staged until all are valid.
+        let pluginStart = Date()
+        let staging = layout.syntheticStaging(plan.name, tag: .current)
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let job = PluginWorker.Job(systematic: plan.name, plugin: plan.pluginPath, configJSON: plan.configJSON,
+                                   nominal: layout.nominalSample.path,
+                                   alternative: plan.kind == .alternative ? layout.alternativeSample.path : nil,
+                                   output: staging.path, basePoints: points)
+        try process.produce(job, pluginName: plan.pluginName, jobFile: staging.appendingPathComponent("job.json")) { k in
+            progress.basePointProduced(systematic: plan.name, index: k, of: points.count, label: SyntheticValidator.label(points[k]))
+        }
+        try? FileManager.default.removeItem(at: staging.appendingPathComponent("job.json"))
+        try AtomicFile.replaceDirectory(layout.syntheticFamily(plan.name), with: staging)
+        let pluginSeconds = Date().timeIntervalSince(pluginStart)
+
+        // 2. Training data: the nominal fiducial events and one sample per base point. Each
+        //    column is read once; reading verifies it against its manifest's SHA-256.
+        let learnStart = Date()
+        let nominal = try NominalEvents(layout.nominalSample)
+        var inputs: [BasePointInput] = []
+        var samples: [ClosureCheck.Sample] = []
+        var dataSets: [(DataSet, read: Set<String>)] = []
+        for k in points.indices {
+            let dataSet = try DataSet.open(layout.syntheticDataSet(plan.name, basePoint: k))
+            let hasX = dataSet.manifest.column(named: "x") != nil
+            dataSets.append((dataSet, hasX ? ["w", "x"] : ["w"]))
+            let w = try dataSet.read("w", as: Double.self).values
+            if hasX {
+                let x = try dataSet.read("x", as: Double.self).values
+                inputs.append(.sample(x: x, weights: w))
+                samples.append(.init(x: x, w: w))
+            } else {
+                inputs.append(.reweighted(weights: w))
+                samples.append(.init(x: nil, w: w))
+            }
+        }
+        let data = try BPTTrainingData(nominalX: nominal.x, featureCount: nominal.width, nominalWeights: nominal.w,
+                                       basePoints: inputs, bins: plan.settings.bins)
+        inputs = []
+        let trainer = try BPTTrainer(problem: plan.problem(), settings: plan.settings, threads: threads)
+        progress.trainingStarted(systematic: plan.name, trees: plan.settings.trees)
+        let model = try trainer.train(data) { done, total in progress.tree(systematic: plan.name, done: done, of: total) }
+        let learnerSeconds = Date().timeIntervalSince(learnStart)
+
+        // 3. The surrogate and its description. The record names the plugin by its identity
+        //    (SHA-256) and file name, not by where it happened to be installed, so that a
+        //    reproduction elsewhere gives the same bytes.
+        let modelBytes = Data(model.encoded())
+        try AtomicFile.write(modelBytes, to: files.model)
+        let modelFile = HashedFile.written(modelBytes, to: files.model, kind: .surrogate)
+        var portablePlan = plan
+        portablePlan.pluginPath = URL(fileURLWithPath: plan.pluginPath).lastPathComponent
+        let record = SurrogateRecord(plan: portablePlan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256)
+        let recordFile = try Self.write(JSONEncoder.refinery.encode(record), to: files.record, kind: .report)
+
+        // 4. Closure on the training base points.
+        let closure = ClosureCheck.run(systematic: plan.name, model: model, nominalX: nominal.x, nominalW: nominal.w,
+                                       names: nominal.names, units: nominal.units, basePoints: points, samples: samples,
+                                       threads: threads)
+        let outputs = [
+            modelFile, recordFile,
+            try Self.write(Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), to: files.closurePlot, kind: .plot),
+            try Self.write(Data(ClosureCheck.table(closure).utf8), to: files.closureTable, kind: .report),
+            try Self.write(JSONEncoder.refinery.encode(closure), to: files.closureJSON, kind: .report),
+        ]
+
+        // 5. The record: the data sets (hashes verified as they were read), the five files,
+        //    and the surrogate's identity pointing at the model's artifact.
+        let synthetic = try dataSets.flatMap { try Self.hashedFiles(of: $0.0, read: $0.read) }
+        _ = try context.record(outputs: synthetic)
+        let recorded = try context.record(outputs: outputs)
+        let surrogateID = try context.store.recordSurrogate(identity.entry(plan: plan, artifactID: recorded[0].artifactID,
+                                                                           seed: nominal.seed,
+                                                                           closureFigures: [layout.relative(files.closurePlot)],
+                                                                           runID: context.runID))
+        progress.log("\(plan.name): trained \(plan.settings.trees) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
+        return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
+                       pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds)
+    }
+
+    /// Writes `data` atomically and returns it hashed from memory.
+    static func write(_ data: Data, to url: URL, kind: ArtifactKind) throws -> HashedFile {
+        try AtomicFile.write(data, to: url)
+        return HashedFile.written(data, to: url, kind: kind)
+    }
+
+    /// The files of a data set: the columns in `read` were verified against the manifest's
+    /// hashes as they were read and take those hashes; every other file is hashed. Sorted by name, like every recorded data set.
+    static func hashedFiles(of dataSet: DataSet, read: Set<String>) throws -> [HashedFile] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dataSet.url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        return try names.map { name in
+            let url = dataSet.url.appendingPathComponent(name)
+            if let column = dataSet.manifest.columns.first(where: { $0.file == name && read.contains($0.name) }) {
+                return HashedFile(url: url, kind: .synthetic, size: HashedFile.fileSize(url), sha256: column.sha256)
+            }
+            return try HashedFile.of(url, kind: .synthetic)
+        }
+    }
+}
+
+/// The nominal sample's fiducial events, as the learner and the closure check need them.
+struct NominalEvents {
+    var x: [Double]
+    var w: [Double]
+    var width: Int
+    var names: [String]
+    var units: [String]
+    var seed: UInt64
+
+    init(_ url: URL) throws {
+        let nominal = try DataSet.open(url)
+        let (xShape, xAll) = try nominal.read("x", as: Double.self)
+        let wAll = try nominal.read("w", as: Double.self).values
+        let fiducial = try nominal.read("fiducial", as: UInt8.self).values
+        width = xShape[1]
+        x = []
+        w = []
+        x.reserveCapacity(xAll.count)
+        for i in 0..<nominal.count where fiducial[i] != 0 {
+            x.append(contentsOf: xAll[(i * width)..<((i + 1) * width)])
+            w.append(wAll[i])
+        }
+        names = nominal.manifest.column(named: "x")?.names ?? (0..<width).map { "x\($0)" }
+        units = nominal.manifest.column(named: "x")?.units ?? Array(repeating: "", count: width)
+        seed = nominal.manifest.seed ?? 0
+    }
+}
