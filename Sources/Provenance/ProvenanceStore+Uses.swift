@@ -55,6 +55,22 @@ extension ProvenanceStore {
         }
     }
 
+    /// Every workspace-relative path a run recorded, with the kind of its latest version
+    /// (sorted by path): what an archive must carry for its steps to be replayed.
+    public func recordedPaths() throws -> [(path: String, kind: ArtifactKind)] {
+        try perform("list the recorded files") {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT a.path, a.kind FROM artifacts a
+                    WHERE a.path NOT LIKE '/%' AND a.path NOT LIKE '.%' AND a.path NOT LIKE '%/.%'
+                      AND a.id = (SELECT MAX(b.id) FROM artifacts b WHERE b.path = a.path)
+                    ORDER BY a.path
+                    """)
+                    .compactMap { row in ArtifactKind(rawValue: row["kind"]).map { (row["path"], $0) } }
+            }
+        }
+    }
+
     /// The replayable steps (runs with a recorded `replay` that succeeded) that last produced
     /// each of `files` (path, SHA-256), each once, in the order they ran. `reproduce` replays
     /// exactly these.

@@ -9,7 +9,9 @@ import XCTest
 /// which legitimately changes whenever a plugin is rebuilt from changed sources.
 ///
 /// To re-derive the list after a deliberate change of results, run the test with
-/// REFINERY_WRITE_GOLDEN=1 and commit the new file with the reason.
+/// REFINERY_WRITE_GOLDEN=1 and commit the new file with the reason. Deliberate changes so far:
+/// `surrogates/scale/closure.svg` (which fails the criterion at 12 trees) marks its failing
+/// base points since the closure exit status was introduced; nothing else moved.
 final class GoldenOutputTests: XCTestCase {
     var directory: URL!
 

@@ -75,6 +75,14 @@ public enum WorkspacePacking {
                     }
                 }
             }
+            // Every other file a recorded step read or made (e.g. a `fit -w` SPEC, its arrays and
+            // its model), so that the archive's steps can be replayed from the archive alone.
+            for (path, kind) in try context.store.recordedPaths()
+            where !members.contains(where: { $0.path == path }) && !omitted.contains(where: { $0.path == path })
+                && !path.hasPrefix(layout.relative(layout.archives) + "/")
+                && path != layout.relative(layout.store) && FileManager.default.fileExists(atPath: layout.url(path).path) {
+                members.append(.init(path: path, kind: kind.rawValue))
+            }
             // The plugin binaries the surrogates were trained with, if not already in plugins/.
             var identityKeys: [String: String] = [:]
             for entry in workspace.config.systematics {

@@ -62,6 +62,9 @@ public enum SampleProduction {
     /// recorded). Samples that differ are kept unless `force`.
     public static func run(_ workspace: Workspace, options: Options, log: @escaping (String) -> Void = { _ in }) throws -> Outcome {
         let layout = workspace.layout
+        // The store is opened first even for a reuse: a damaged or newer store is refused
+        // before anything is decided.
+        let store = try ProvenanceStore.open(workspace: workspace.root)
         let targets = Target.all(layout, options: options, crossSectionPb: workspace.config.simulation.crossSectionPb)
         if targets.allSatisfy({ $0.isUpToDate }) {
             log("samples are up to date (same seed, size and simulation settings): reusing them")
@@ -73,7 +76,7 @@ public enum SampleProduction {
             }
         }
         let step = SimulateStep(options: options, targets: targets, log: log)
-        return Outcome(status: .simulated, samples: try StepRunner(workspace: workspace).run(step).value)
+        return Outcome(status: .simulated, samples: try StepRunner(workspace: workspace, store: store).run(step).value)
     }
 
     /// One sample to simulate.

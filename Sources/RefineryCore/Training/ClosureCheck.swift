@@ -161,14 +161,18 @@ enum ClosureCheck {
                 let label = "ν=(" + point.nu.map { String(format: "%g", $0) }.joined(separator: ",") + ")"
                 series.append(StepSeries(label: "\(label) data", color: Palette.color(k + 1), dashed: true,
                                          edges: entry.edges, values: entry.data[k]))
-                series.append(StepSeries(label: "\(label) surrogate", color: Palette.color(k + 1),
+                // A base point that fails the criterion is marked where the eye looks: its legend.
+                let mark = point.closes ? "" : " ✗ closure not met"
+                series.append(StepSeries(label: "\(label) surrogate\(mark)", color: Palette.color(k + 1),
                                          edges: entry.edges, values: entry.prediction[k]))
             }
             let unit = f < units.count && !units[f].isEmpty ? " [\(units[f])]" : ""
             return Panel(title: entry.observable, xLabel: entry.observable + unit, yLabel: "ratio to nominal",
                          series: series, reference: 1)
         }
-        return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal", panels: panels)
+        let failing = report.basePoints.filter { !$0.closes }.count
+        let verdict = failing == 0 ? "" : "; ✗ closure criterion not met at \(failing) base point\(failing == 1 ? "" : "s")"
+        return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal\(verdict)", panels: panels)
     }
 
     /// The closure table in Markdown.

@@ -18,8 +18,9 @@ struct TrainSystematicStep: Step {
 
     var command: String { "train-systematic" }
     /// Replayed with the tree count it was trained with: `--trees` is the last settings layer,
-    /// so this reproduces the settings whatever the workspace default was.
-    var replay: [String]? { ["train", "--only", plan.name, "--trees", String(plan.settings.trees)] }
+    /// so this reproduces the settings whatever the workspace default was. A replay reproduces
+    /// bytes, closing or not: the closure verdict does not stop it.
+    var replay: [String]? { ["train", "--only", plan.name, "--trees", String(plan.settings.trees), "--allow-closure-failure"] }
 
     /// What one trained systematic produced.
     struct Trained: Sendable {
