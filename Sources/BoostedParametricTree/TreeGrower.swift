@@ -38,6 +38,8 @@ final class TreeGrower {
     // The tree under construction.
     private var splitFeature: [Int] = []
     private var threshold: [Double] = []
+    /// The bin of each split ("code ≤ bin goes left"), for routing binned held-out events.
+    private var splitBin: [Int] = []
     private var leftChild: [Int] = []
     private var rightChild: [Int] = []
     private var leaves: [Leaf] = []
@@ -73,8 +75,8 @@ final class TreeGrower {
     ///
     /// - Complexity: per level, O(R_small · F · C) to build histograms of the smaller children
     ///   plus O(R) to partition, and O(nodes · F · B · N_V²) for the split search.
-    func grow() -> (tree: BPTTree, leaves: [Leaf]) {
-        splitFeature = []; threshold = []; leftChild = []; rightChild = []; leaves = []
+    func grow() -> (tree: BPTTree, leaves: [Leaf], splitBins: [Int]) {
+        splitFeature = []; threshold = []; splitBin = []; leftChild = []; rightChild = []; leaves = []
         // Identity order at the root keeps the first pass sequential in memory.
         executor.forEach(groups.count) { g in
             let indices = self.groups[g].indices
@@ -94,7 +96,7 @@ final class TreeGrower {
         precondition(splitFeature.isEmpty ? rootReference == ~0 : rootReference == 0)
         let tree = BPTTree(splitFeature: splitFeature, threshold: threshold, left: leftChild, right: rightChild,
                            leafCoefficients: leaves.map(\.coefficients))
-        return (tree, leaves)
+        return (tree, leaves, splitBin)
     }
 
     /// A node can be split if it is above the maximum depth and every sample has enough events
@@ -117,6 +119,7 @@ final class TreeGrower {
         let index = splitFeature.count
         splitFeature.append(split.feature)
         threshold.append(binner.edges[split.feature][split.bin])
+        splitBin.append(split.bin)
         leftChild.append(0)
         rightChild.append(0)
 
