@@ -44,7 +44,7 @@ public struct BPTSettings: Codable, Sendable, Equatable {
             (minimumInclusive ? "[" : "(") + formatNumber(minimum) + ", " + formatNumber(maximum) + "]"
         }
 
-        func contains(_ value: Double) -> Bool {
+        public func contains(_ value: Double) -> Bool {
             guard value.isFinite, value <= maximum else { return false }
             if isInteger && value != value.rounded() { return false }
             return minimumInclusive ? value >= minimum : value > minimum

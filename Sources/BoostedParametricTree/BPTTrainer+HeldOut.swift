@@ -82,7 +82,7 @@ extension BPTTrainer {
     /// the held-out events after every tree, early stopping on the held-out loss, and the
     /// held-out normalization. The trees grown are exactly those of the default path; only
     /// how many are kept and the optional normalization tree differ.
-    func boostWithHeldOut(grower: TreeGrower, objective: NodeObjective, groups: [RowGroup], groupOfChannel: [Int],
+    func boostWithHeldOut(grower: TreeGrower<BPTSplitCriterion>, objective: NodeObjective, groups: [RowGroup], groupOfChannel: [Int],
                           channelOf: [Int], weights: UnsafeMutablePointer<UnsafeMutablePointer<Double>>,
                           executor: ParallelExecutor, trees: inout [BPTTree], training: LossEvaluator,
                           heldOut: LossEvaluator, progress: ((Int, Int) -> Void)?) throws -> BPTValidationRecord {

@@ -138,7 +138,9 @@ public final class BPTTrainer: Sendable {
                 let groupOfChannel = (0..<channelCount).map { c in
                     c == 0 ? 0 : (c <= reweighted.count ? 0 : c - reweighted.count)
                 }
-                let grower = TreeGrower(groups: groups, layout: layout, objective: objective, binner: binner,
+                let criterion = BPTSplitCriterion(objective: objective,
+                                                  finder: SplitFinder(layout: layout, objective: objective, executor: executor))
+                let grower = TreeGrower(groups: groups, layout: layout, criterion: criterion, binner: binner,
                                         maxDepth: settings.maxDepth, executor: executor)
                 guard let heldOut else {
                     // Algorithm 1 as published: the default path, unchanged.
@@ -183,7 +185,7 @@ public final class BPTTrainer: Sendable {
     /// w_i ← exp(−η t*(x_i|ν)) w_i for every base point ν (eq. C.13), with
     /// t*(x|ν) = ν_A Δ_{A,j(x)}: one factor per (leaf, base point), applied to the leaf's rows.
     /// Base points run in parallel; each touches only its own weight array.
-    func reweight(leaves: [TreeGrower.Leaf], objective: NodeObjective, channelOf: [Int], groups: [RowGroup],
+    func reweight(leaves: [TreeLeaf], objective: NodeObjective, channelOf: [Int], groups: [RowGroup],
                           groupOfChannel: [Int], weights: UnsafeMutablePointer<UnsafeMutablePointer<Double>>,
                           executor: ParallelExecutor) {
         let eta = settings.learningRate

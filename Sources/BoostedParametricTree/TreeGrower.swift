@@ -1,37 +1,45 @@
 import Foundation
 
-/// Grows one CART tree of Algorithm 1 on the current weights, depth first, reading top-down like
-/// LightGBM's `SerialTreeLearner::Train`: build the root histogram, find the best split from
-/// the histogram, partition the rows, build the smaller child's histogram and obtain the
-/// larger child's as parent minus smaller, recurse.
-final class TreeGrower {
-    /// Row ranges of a node, one per row group.
-    struct Node {
-        var begin: [Int]
-        var end: [Int]
+/// Row ranges of a node, one per row group.
+struct TreeNode {
+    var begin: [Int]
+    var end: [Int]
 
-        func rows(_ g: Int) -> Int { end[g] - begin[g] }
-        var totalRows: Int { zip(begin, end).reduce(0) { $0 + $1.1 - $1.0 } }
-    }
+    func rows(_ g: Int) -> Int { end[g] - begin[g] }
+    var totalRows: Int { zip(begin, end).reduce(0) { $0 + $1.1 - $1.0 } }
+}
 
-    /// A terminal node: its rows (for reweighting) and its coefficients Δ_{A,j}.
-    struct Leaf {
-        let node: Node
-        let coefficients: [Double]
-    }
+/// A terminal node: its rows (for reweighting or residual updates) and its values (the BPT's
+/// coefficients Δ_{A,j} of eq. C.29, the BIT's per-output means).
+struct TreeLeaf {
+    let node: TreeNode
+    let coefficients: [Double]
+}
 
-    /// Splits must lower the loss by more than this fraction of the node's loss; smaller
-    /// "gains" are floating-point rounding of the sums, not structure in the data.
-    static let relativeGainTolerance = 1e-14
+/// What a tree grower needs from a learner: the minimum node size, the best split of a node
+/// from its histogram and slot totals (nil if none improves the node), and a leaf's values.
+protocol SplitCriterion {
+    var minNodeSize: Double { get }
+    func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate?
+    func leafValues(_ totals: UnsafePointer<Double>) -> [Double]
+}
+
+/// Grows one CART tree on the current weights, depth first, reading top-down like LightGBM's
+/// `SerialTreeLearner::Train`: build the root histogram, find the best split from the
+/// histogram, partition the rows, build the smaller child's histogram and obtain the larger
+/// child's as parent minus smaller, recurse. The split criterion is the learner's: eq. (C.31)
+/// for the BPT (``BPTSplitCriterion``), the squared-sum gain for the BIT.
+final class TreeGrower<Criterion: SplitCriterion> {
+    typealias Node = TreeNode
+    typealias Leaf = TreeLeaf
 
     let groups: [RowGroup]
     let layout: HistogramLayout
-    let objective: NodeObjective
+    let criterion: Criterion
     let binner: FeatureBinner
     let maxDepth: Int
     let executor: ParallelExecutor
     private let builder: HistogramBuilder
-    private let finder: SplitFinder
     private var freeBuffers: [UnsafeMutablePointer<Double>] = []
     private var allBuffers: [UnsafeMutablePointer<Double>] = []
 
@@ -44,16 +52,15 @@ final class TreeGrower {
     private var rightChild: [Int] = []
     private var leaves: [Leaf] = []
 
-    init(groups: [RowGroup], layout: HistogramLayout, objective: NodeObjective, binner: FeatureBinner,
+    init(groups: [RowGroup], layout: HistogramLayout, criterion: Criterion, binner: FeatureBinner,
          maxDepth: Int, executor: ParallelExecutor) {
         self.groups = groups
         self.layout = layout
-        self.objective = objective
+        self.criterion = criterion
         self.binner = binner
         self.maxDepth = maxDepth
         self.executor = executor
         builder = HistogramBuilder(layout: layout, groups: groups, executor: executor)
-        finder = SplitFinder(layout: layout, objective: objective, executor: executor)
     }
 
     deinit {
@@ -103,7 +110,7 @@ final class TreeGrower {
     /// for two children.
     private func canSplit(_ node: Node, depth: Int) -> Bool {
         guard depth < maxDepth else { return false }
-        let needed = 2 * objective.minNodeSize
+        let needed = 2 * criterion.minNodeSize
         for g in 0..<groups.count where Double(node.rows(g)) < needed { return false }
         return true
     }
@@ -111,8 +118,8 @@ final class TreeGrower {
     /// Returns the child reference of `node` (≥ 0 internal, < 0 leaf). `histogram` is nil when
     /// the node cannot be split; the caller keeps ownership of it.
     private func grow(node: Node, histogram: UnsafeMutablePointer<Double>?, totals: [Double], depth: Int) -> Int {
-        guard let histogram, let split = bestSplit(histogram: histogram, totals: totals) else {
-            let coefficients = totals.withUnsafeBufferPointer { objective.coefficients($0.baseAddress!) }
+        guard let histogram, let split = criterion.bestSplit(histogram: histogram, totals: totals) else {
+            let coefficients = totals.withUnsafeBufferPointer { criterion.leafValues($0.baseAddress!) }
             leaves.append(Leaf(node: node, coefficients: coefficients))
             return ~(leaves.count - 1)
         }
@@ -134,7 +141,7 @@ final class TreeGrower {
         }
         leftNode.end = middle
         rightNode.begin = middle
-        let leftTotals = finder.leftSums(histogram: histogram, split: split)
+        let leftTotals = layout.leftSums(histogram: histogram, split: split)
         let rightTotals = zip(totals, leftTotals).map { $0 - $1 }
 
         let leftSplittable = canSplit(leftNode, depth: depth + 1)
@@ -164,16 +171,6 @@ final class TreeGrower {
             rightChild[index] = grow(node: rightNode, histogram: nil, totals: rightTotals, depth: depth + 1)
         }
         return index
-    }
-
-    /// The best split if it lowers the loss of eq. (C.31) beyond rounding, else nil.
-    private func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate? {
-        let parentLoss = totals.withUnsafeBufferPointer { objective.loss($0.baseAddress!) }
-        let split = finder.bestSplit(histogram: histogram, totals: totals)
-        guard split.isValid, parentLoss - split.childLoss > Self.relativeGainTolerance * abs(parentLoss) else {
-            return nil
-        }
-        return split
     }
 
     /// Stable in-place partition of a group's row range: rows with code ≤ bin first.
