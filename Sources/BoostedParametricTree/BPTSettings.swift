@@ -10,7 +10,9 @@ public struct BPTSettings: Codable, Sendable, Equatable {
     public var trees: Int
     /// Universal learning rate η of eqs. (57)/(C.4).
     public var learningRate: Double
-    /// Maximum depth of each CART tree (root = depth 0; depth d gives ≤ 2^d leaves).
+    /// Maximum depth of each CART tree (root = depth 0; depth d gives ≤ 2^d leaves). The paper's
+    /// reference implementation counts differently: its `max_depth = 4` grows depth-3 trees
+    /// (≤ 8 leaves), i.e. `maxDepth = 3` here; Refinery's 4 grows depth-4 trees (≤ 16 leaves).
     public var maxDepth: Int
     /// Minimum number of events of *each* sample (nominal and every base point with its own
     /// events) in every node (section 7.1).
@@ -58,7 +60,9 @@ public struct BPTSettings: Codable, Sendable, Equatable {
         Parameter(name: "learningRate", defaultValue: 0.2, minimum: 0, maximum: 1, minimumInclusive: false,
                   isInteger: false, description: "Learning rate η: fraction of each tree's fit added (eq. 57)."),
         Parameter(name: "maxDepth", defaultValue: 4, minimum: 1, maximum: 30, minimumInclusive: true,
-                  isInteger: true, description: "Maximum depth of each tree."),
+                  isInteger: true,
+                  description: "Maximum depth of each tree, root = depth 0 (4: up to 16 leaves). The paper's reference "
+                    + "implementation's max_depth = 4 grows depth-3 trees (8 leaves), i.e. 3 here."),
         Parameter(name: "minNodeSize", defaultValue: 50, minimum: 1, maximum: 1_000_000_000, minimumInclusive: true,
                   isInteger: true,
                   description: "Minimum number of events of each sample in every node (50 for reweighting, 500 when x changes)."),
