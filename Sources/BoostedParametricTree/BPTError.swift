@@ -60,6 +60,13 @@ public enum BPTError: LocalizedError, Equatable, Sendable {
     case tooFewEvents(sample: SampleID, count: Int, minNodeSize: Int)
     /// A sample's summed weight is not positive: log(σ_ν/σ₀) of eq. (C.29) is undefined.
     case nonPositiveTotalWeight(sample: SampleID, total: Double)
+    /// A setting (early stopping, held-out normalization) needs held-out events but none were given.
+    case heldOutDataRequired(setting: String)
+    /// The held-out events do not match the training data (`reason` says how).
+    case invalidHeldOutData(sample: SampleID, reason: String)
+    /// The held-out normalization cannot be computed: a summed weight or the surrogate's
+    /// summed rate on the held-out nominal events is not positive.
+    case normalizationUndefined(sample: SampleID, value: Double)
     /// A model file declares a version this build cannot read.
     case unsupportedModelVersion(found: Int, supported: Int)
     /// A model file is not a valid BPT model.
@@ -117,6 +124,15 @@ public enum BPTError: LocalizedError, Equatable, Sendable {
         case .nonPositiveTotalWeight(let sample, let total):
             return "The summed weight of the \(sample) sample is \(total); it must be positive. "
                 + "Check the sign and normalization of the weights."
+        case .heldOutDataRequired(let setting):
+            return "The setting '\(setting)' needs held-out events, but none were given. Pass held-out data "
+                + "(e.g. BPTTrainingData.split(by:) with a HeldOutSplit) or turn the setting off."
+        case .invalidHeldOutData(let sample, let reason):
+            return "The held-out \(sample) sample does not match the training data: \(reason)."
+        case .normalizationUndefined(let sample, let value):
+            return "The held-out normalization is undefined for the \(sample) sample: its summed weight (or the "
+                + "surrogate's summed rate on the held-out nominal events) is \(value), not positive. "
+                + "Hold out more events or turn heldOutNormalization off."
         case .unsupportedModelVersion(let found, let supported):
             return "The model file has format version \(found) but this build reads version \(supported). "
                 + "Use a matching Refinery version or retrain the model."

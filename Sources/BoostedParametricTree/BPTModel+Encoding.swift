@@ -17,9 +17,16 @@ import Foundation
 ///      "left": [1, -1, ...], "right": [...],       // child ≥ 0: split node; < 0: leaf −c−1
 ///      "splitFeature": [3, ...], "threshold": [0.25, ...]}  // go left iff x[f] <= threshold
 ///   ],
+///   "validation": {...},                          // only when trained with held-out events
 ///   "version": 1
 /// }
 /// ```
+///
+/// `settings` also carries `earlyStoppingPatience` and `heldOutNormalization` when they are on;
+/// `validation` is a ``BPTValidationRecord`` (loss curves, trees kept, held-out normalization).
+/// Both are optional additions: a file without them is byte-identical to one written before
+/// they existed, and readers that ignore them still predict correctly, because the held-out
+/// normalization is an ordinary (root-only) last tree.
 ///
 /// T(x|ν) = Σ_b η Σ_A ν_A Δ_{A, leaf_b(x)} with η = settings.learningRate (eq. C.32). Doubles
 /// are written as the shortest decimal that reads back to the same bits, so a loaded model
@@ -43,13 +50,15 @@ extension BPTModel {
         var basePoints: [[Double]]
         var featureCount: Int
         var trees: [BPTTree]
+        /// Absent (not null) unless trained with held-out events: default files are unchanged.
+        var validation: BPTValidationRecord?
     }
 
     /// The model file bytes (format above).
     public func encoded() -> [UInt8] {
         let file = File(format: Self.formatName, version: Self.formatVersion, settings: settings,
                         parameterNames: parameterNames, terms: terms, basePoints: basePoints,
-                        featureCount: featureCount, trees: trees)
+                        featureCount: featureCount, trees: trees, validation: validation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
@@ -104,7 +113,12 @@ extension BPTModel {
                 throw BPTError.invalidModelFile(reason: "tree \(b): \(problem)")
             }
         }
+        if let validation = file.validation,
+           let problem = validation.problem(treeCount: file.trees.count, basePointCount: file.basePoints.count) {
+            throw BPTError.invalidModelFile(reason: "validation: \(problem)")
+        }
         self.init(settings: file.settings, parameterNames: file.parameterNames, terms: file.terms,
-                  basePoints: file.basePoints, featureCount: file.featureCount, trees: file.trees)
+                  basePoints: file.basePoints, featureCount: file.featureCount, trees: file.trees,
+                  validation: file.validation)
     }
 }

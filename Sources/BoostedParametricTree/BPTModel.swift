@@ -12,16 +12,29 @@ public struct BPTModel: Sendable, Equatable {
     public let terms: [PolynomialTerm]
     public let basePoints: [[Double]]
     public let featureCount: Int
+    /// The weak learners in boosting order. Fewer than `settings.trees` when early stopping
+    /// stopped; with the held-out normalization the last one is a root-only tree holding the
+    /// rate term (see ``validation``).
     public let trees: [BPTTree]
+    /// Loss curves and held-out choices, when the model was trained with held-out events.
+    public let validation: BPTValidationRecord?
 
     public init(settings: BPTSettings, parameterNames: [String], terms: [PolynomialTerm], basePoints: [[Double]],
-                featureCount: Int, trees: [BPTTree]) {
+                featureCount: Int, trees: [BPTTree], validation: BPTValidationRecord? = nil) {
         self.settings = settings
         self.parameterNames = parameterNames
         self.terms = terms
         self.basePoints = basePoints
         self.featureCount = featureCount
         self.trees = trees
+        self.validation = validation
+    }
+
+    /// The same model with only its first `count` trees (the curves are dropped): T^(count).
+    public func truncated(to count: Int) -> BPTModel {
+        precondition(count >= 0 && count <= trees.count, "count must be in 0...trees.count")
+        return BPTModel(settings: settings, parameterNames: parameterNames, terms: terms, basePoints: basePoints,
+                        featureCount: featureCount, trees: Array(trees.prefix(count)))
     }
 
     /// Prediction is parallel over events; each event's result does not depend on the threads.

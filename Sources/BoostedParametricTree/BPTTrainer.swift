@@ -29,17 +29,50 @@ public final class BPTTrainer: Sendable {
 
     /// Trains on data the trainer may consume; pass it with `consume` so that the weight arrays
     /// are reweighted in place instead of copied.
-    public func train(_ data: consuming BPTTrainingData, progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
-        try train(updating: &data, progress: progress)
+    ///
+    /// `heldOut`: events of the same base points not used for training (same structure and
+    /// binner, e.g. from ``BPTTrainingData/split(by:)``). With them the trainer records the loss
+    /// of eqs. (C.12)/(C.31) on the training and on the held-out events after every tree
+    /// (``BPTModel/validation``), and can stop early (``BPTSettings/earlyStoppingPatience``) and
+    /// fix the rates from held-out events (``BPTSettings/heldOutNormalization``). Without them
+    /// and with default settings the model is exactly Algorithm 1's, bit for bit.
+    public func train(_ data: consuming BPTTrainingData, heldOut: consuming BPTTrainingData? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+        try train(updating: &data, heldOut: heldOut, progress: progress)
+    }
+
+    /// Splits `data` with `split` (``BPTTrainingData/split(by:)``), trains on the training part
+    /// with the rest as held-out events, and records the split in ``BPTModel/validation``.
+    public func train(_ data: consuming BPTTrainingData, holdingOut split: HeldOutSplit,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+        try validate(&data)
+        var (training, heldOut) = data.split(by: split)
+        data = BPTTrainingData(nominal: BinnedFeatures(binner: training.nominal.binner), nominalWeights: [],
+                               basePoints: [])
+        let model = try train(updating: &training, heldOut: heldOut, progress: progress)
+        guard var validation = model.validation else { preconditionFailure("held-out training records validation") }
+        validation.split = split
+        return BPTModel(settings: model.settings, parameterNames: model.parameterNames, terms: model.terms,
+                        basePoints: model.basePoints, featureCount: model.featureCount, trees: model.trees,
+                        validation: validation)
     }
 
     /// Trains and leaves the boosted base-point weights w^(B) (eq. C.13) in `data`: what is left
     /// of each base point's deviation from the nominal after removing the model,
-    /// w_i^(B) = w_i exp(−T(x_i|ν)). Useful as a closure diagnostic.
+    /// w_i^(B) = w_i exp(−T(x_i|ν)). Useful as a closure diagnostic. (With early stopping the
+    /// weights are those after the last tree grown, which may be more than the trees kept.)
     ///
     /// `progress(done, total)` is called on the calling thread after every tree.
-    public func train(updating data: inout BPTTrainingData, progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+    public func train(updating data: inout BPTTrainingData, heldOut: BPTTrainingData? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
         try validate(&data)
+        var heldOut = heldOut
+        if heldOut == nil {
+            if settings.earlyStoppingPatience > 0 { throw BPTError.heldOutDataRequired(setting: "earlyStoppingPatience") }
+            if settings.heldOutNormalization { throw BPTError.heldOutDataRequired(setting: "heldOutNormalization") }
+        } else {
+            try validateHeldOut(&heldOut!, training: data)
+        }
         let binner = data.nominal.binner
         let nv = problem.basePoints.count
         // Channels: 0 nominal, then reweighted base points, then base points with own events.
@@ -83,8 +116,9 @@ public final class BPTTrainer: Sendable {
         var trees: [BPTTree] = []
         trees.reserveCapacity(settings.trees)
 
-        withMutablePointers(boxes) { weights in
-            withPointers(codes) { codePointers in
+        var validation: BPTValidationRecord? = nil
+        try withMutablePointers(boxes) { weights in
+            try withPointers(codes) { codePointers in
                 let channelPointers = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: channelCount)
                 channelPointers.initialize(from: weights, count: channelCount)
                 var groups: [RowGroup] = []
@@ -104,27 +138,54 @@ public final class BPTTrainer: Sendable {
                 let groupOfChannel = (0..<channelCount).map { c in
                     c == 0 ? 0 : (c <= reweighted.count ? 0 : c - reweighted.count)
                 }
-                let grower = TreeGrower(groups: groups, layout: layout, objective: objective, binner: binner,
+                let criterion = BPTSplitCriterion(objective: objective,
+                                                  finder: SplitFinder(layout: layout, objective: objective, executor: executor))
+                let grower = TreeGrower(groups: groups, layout: layout, criterion: criterion, binner: binner,
                                         maxDepth: settings.maxDepth, executor: executor)
-                for b in 0..<settings.trees {
-                    let (tree, leaves) = grower.grow()
-                    trees.append(tree)
-                    reweight(leaves: leaves, objective: objective, channelOf: channelOf, groups: groups,
-                             groupOfChannel: groupOfChannel, weights: channelPointers, executor: executor)
-                    progress?(b + 1, settings.trees)
+                guard let heldOut else {
+                    // Algorithm 1 as published: the default path, unchanged.
+                    for b in 0..<settings.trees {
+                        let (tree, leaves, _) = grower.grow()
+                        trees.append(tree)
+                        reweight(leaves: leaves, objective: objective, channelOf: channelOf, groups: groups,
+                                 groupOfChannel: groupOfChannel, weights: channelPointers, executor: executor)
+                        progress?(b + 1, settings.trees)
+                    }
+                    return
+                }
+                // The training events' evaluator reads the live (boosted) weights; it is built
+                // before the first tree, while they are still the original ones.
+                let trainingGroups = (0..<codes.count).map { g in
+                    LossEvaluator.Group(
+                        codes: codePointers[g], count: counts[g],
+                        basePoints: g == 0 ? reweighted : [own[g - 1]],
+                        weights: g == 0 ? reweighted.map { UnsafePointer(channelPointers[channelOf[$0]]) }
+                            : [UnsafePointer(channelPointers[channelOf[own[g - 1]]])],
+                        nominalWeights: g == 0 ? UnsafePointer(channelPointers[0]) : nil)
+                }
+                let trainingLoss = LossEvaluator(groups: trainingGroups, basePointCount: nv,
+                                                 featureCount: binner.featureCount, boostedWeights: true,
+                                                 executor: executor)
+                validation = try withHeldOutEvaluator(heldOut, reweighted: reweighted, own: own,
+                                                      executor: executor) { heldOutLoss in
+                    try boostWithHeldOut(grower: grower, objective: objective, groups: groups,
+                                         groupOfChannel: groupOfChannel, channelOf: channelOf,
+                                         weights: channelPointers, executor: executor, trees: &trees,
+                                         training: trainingLoss, heldOut: heldOutLoss, progress: progress)
                 }
             }
         }
         var modelSettings = settings
         modelSettings.bins = binner.maxBins
         return BPTModel(settings: modelSettings, parameterNames: problem.parameterNames, terms: problem.terms,
-                        basePoints: problem.basePoints, featureCount: binner.featureCount, trees: trees)
+                        basePoints: problem.basePoints, featureCount: binner.featureCount, trees: trees,
+                        validation: validation)
     }
 
     /// w_i ← exp(−η t*(x_i|ν)) w_i for every base point ν (eq. C.13), with
     /// t*(x|ν) = ν_A Δ_{A,j(x)}: one factor per (leaf, base point), applied to the leaf's rows.
     /// Base points run in parallel; each touches only its own weight array.
-    private func reweight(leaves: [TreeGrower.Leaf], objective: NodeObjective, channelOf: [Int], groups: [RowGroup],
+    func reweight(leaves: [TreeLeaf], objective: NodeObjective, channelOf: [Int], groups: [RowGroup],
                           groupOfChannel: [Int], weights: UnsafeMutablePointer<UnsafeMutablePointer<Double>>,
                           executor: ParallelExecutor) {
         let eta = settings.learningRate

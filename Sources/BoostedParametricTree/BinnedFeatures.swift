@@ -28,6 +28,13 @@ public struct BinnedFeatures: Sendable {
         codes.reserveCapacity(expectedEvents * binner.featureCount)
     }
 
+    /// Codes already binned with `binner` (row-major, `count × featureCount`).
+    init(binner: FeatureBinner, sample: SampleID, codes: [UInt8]) {
+        self.binner = binner
+        self.sample = sample
+        self.codes = codes
+    }
+
     /// Bins a whole row-major feature array.
     public init(binning x: [Double], binner: FeatureBinner, sample: SampleID = .nominal) throws {
         self.init(binner: binner, sample: sample, expectedEvents: x.count / max(1, binner.featureCount))

@@ -98,15 +98,41 @@ struct SplitFinder {
         for candidate in perFeature where candidate.isBetter(than: best) { best = candidate }
         return best
     }
+}
 
+extension HistogramLayout {
     /// Slot sums of the left child of `split`: the cumulative histogram up to `split.bin`.
     func leftSums(histogram: UnsafePointer<Double>, split: SplitCandidate) -> [Double] {
-        let slots = layout.slotCount
+        let slots = slotCount
         var left = [Double](repeating: 0, count: slots)
-        let h = histogram + split.feature * layout.featureSize
+        let h = histogram + split.feature * featureSize
         for b in 0...split.bin {
             for k in 0..<slots { left[k] += h[b * slots + k] }
         }
         return left
     }
+}
+
+/// The BPT's split criterion: eq. (C.31) from ``SplitFinder``, leaf coefficients from eq. (C.29).
+struct BPTSplitCriterion: SplitCriterion {
+    let objective: NodeObjective
+    let finder: SplitFinder
+
+    /// Splits must lower the loss by more than this fraction of the node's loss; smaller
+    /// "gains" are floating-point rounding of the sums, not structure in the data.
+    static let relativeGainTolerance = 1e-14
+
+    var minNodeSize: Double { objective.minNodeSize }
+
+    /// The best split if it lowers the loss of eq. (C.31) beyond rounding, else nil.
+    func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate? {
+        let parentLoss = totals.withUnsafeBufferPointer { objective.loss($0.baseAddress!) }
+        let split = finder.bestSplit(histogram: histogram, totals: totals)
+        guard split.isValid, parentLoss - split.childLoss > Self.relativeGainTolerance * abs(parentLoss) else {
+            return nil
+        }
+        return split
+    }
+
+    func leafValues(_ totals: UnsafePointer<Double>) -> [Double] { objective.coefficients(totals) }
 }

@@ -1,57 +1,66 @@
 import Foundation
 
-/// Grows one CART tree of Algorithm 1 on the current weights, depth first, reading top-down like
-/// LightGBM's `SerialTreeLearner::Train`: build the root histogram, find the best split from
-/// the histogram, partition the rows, build the smaller child's histogram and obtain the
-/// larger child's as parent minus smaller, recurse.
-final class TreeGrower {
-    /// Row ranges of a node, one per row group.
-    struct Node {
-        var begin: [Int]
-        var end: [Int]
+/// Row ranges of a node, one per row group.
+struct TreeNode {
+    var begin: [Int]
+    var end: [Int]
 
-        func rows(_ g: Int) -> Int { end[g] - begin[g] }
-        var totalRows: Int { zip(begin, end).reduce(0) { $0 + $1.1 - $1.0 } }
-    }
+    func rows(_ g: Int) -> Int { end[g] - begin[g] }
+    var totalRows: Int { zip(begin, end).reduce(0) { $0 + $1.1 - $1.0 } }
+}
 
-    /// A terminal node: its rows (for reweighting) and its coefficients Δ_{A,j}.
-    struct Leaf {
-        let node: Node
-        let coefficients: [Double]
-    }
+/// A terminal node: its rows (for reweighting or residual updates) and its values (the BPT's
+/// coefficients Δ_{A,j} of eq. C.29, the BIT's per-output means).
+struct TreeLeaf {
+    let node: TreeNode
+    let coefficients: [Double]
+}
 
-    /// Splits must lower the loss by more than this fraction of the node's loss; smaller
-    /// "gains" are floating-point rounding of the sums, not structure in the data.
-    static let relativeGainTolerance = 1e-14
+/// What a tree grower needs from a learner: the minimum node size, the best split of a node
+/// from its histogram and slot totals (nil if none improves the node), and a leaf's values.
+protocol SplitCriterion {
+    var minNodeSize: Double { get }
+    func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate?
+    func leafValues(_ totals: UnsafePointer<Double>) -> [Double]
+}
+
+/// Grows one CART tree on the current weights, depth first, reading top-down like LightGBM's
+/// `SerialTreeLearner::Train`: build the root histogram, find the best split from the
+/// histogram, partition the rows, build the smaller child's histogram and obtain the larger
+/// child's as parent minus smaller, recurse. The split criterion is the learner's: eq. (C.31)
+/// for the BPT (``BPTSplitCriterion``), the squared-sum gain for the BIT.
+final class TreeGrower<Criterion: SplitCriterion> {
+    typealias Node = TreeNode
+    typealias Leaf = TreeLeaf
 
     let groups: [RowGroup]
     let layout: HistogramLayout
-    let objective: NodeObjective
+    let criterion: Criterion
     let binner: FeatureBinner
     let maxDepth: Int
     let executor: ParallelExecutor
     private let builder: HistogramBuilder
-    private let finder: SplitFinder
     private var freeBuffers: [UnsafeMutablePointer<Double>] = []
     private var allBuffers: [UnsafeMutablePointer<Double>] = []
 
     // The tree under construction.
     private var splitFeature: [Int] = []
     private var threshold: [Double] = []
+    /// The bin of each split ("code ≤ bin goes left"), for routing binned held-out events.
+    private var splitBin: [Int] = []
     private var leftChild: [Int] = []
     private var rightChild: [Int] = []
     private var leaves: [Leaf] = []
 
-    init(groups: [RowGroup], layout: HistogramLayout, objective: NodeObjective, binner: FeatureBinner,
+    init(groups: [RowGroup], layout: HistogramLayout, criterion: Criterion, binner: FeatureBinner,
          maxDepth: Int, executor: ParallelExecutor) {
         self.groups = groups
         self.layout = layout
-        self.objective = objective
+        self.criterion = criterion
         self.binner = binner
         self.maxDepth = maxDepth
         self.executor = executor
         builder = HistogramBuilder(layout: layout, groups: groups, executor: executor)
-        finder = SplitFinder(layout: layout, objective: objective, executor: executor)
     }
 
     deinit {
@@ -73,8 +82,8 @@ final class TreeGrower {
     ///
     /// - Complexity: per level, O(R_small · F · C) to build histograms of the smaller children
     ///   plus O(R) to partition, and O(nodes · F · B · N_V²) for the split search.
-    func grow() -> (tree: BPTTree, leaves: [Leaf]) {
-        splitFeature = []; threshold = []; leftChild = []; rightChild = []; leaves = []
+    func grow() -> (tree: BPTTree, leaves: [Leaf], splitBins: [Int]) {
+        splitFeature = []; threshold = []; splitBin = []; leftChild = []; rightChild = []; leaves = []
         // Identity order at the root keeps the first pass sequential in memory.
         executor.forEach(groups.count) { g in
             let indices = self.groups[g].indices
@@ -94,14 +103,14 @@ final class TreeGrower {
         precondition(splitFeature.isEmpty ? rootReference == ~0 : rootReference == 0)
         let tree = BPTTree(splitFeature: splitFeature, threshold: threshold, left: leftChild, right: rightChild,
                            leafCoefficients: leaves.map(\.coefficients))
-        return (tree, leaves)
+        return (tree, leaves, splitBin)
     }
 
     /// A node can be split if it is above the maximum depth and every sample has enough events
     /// for two children.
     private func canSplit(_ node: Node, depth: Int) -> Bool {
         guard depth < maxDepth else { return false }
-        let needed = 2 * objective.minNodeSize
+        let needed = 2 * criterion.minNodeSize
         for g in 0..<groups.count where Double(node.rows(g)) < needed { return false }
         return true
     }
@@ -109,14 +118,15 @@ final class TreeGrower {
     /// Returns the child reference of `node` (≥ 0 internal, < 0 leaf). `histogram` is nil when
     /// the node cannot be split; the caller keeps ownership of it.
     private func grow(node: Node, histogram: UnsafeMutablePointer<Double>?, totals: [Double], depth: Int) -> Int {
-        guard let histogram, let split = bestSplit(histogram: histogram, totals: totals) else {
-            let coefficients = totals.withUnsafeBufferPointer { objective.coefficients($0.baseAddress!) }
+        guard let histogram, let split = criterion.bestSplit(histogram: histogram, totals: totals) else {
+            let coefficients = totals.withUnsafeBufferPointer { criterion.leafValues($0.baseAddress!) }
             leaves.append(Leaf(node: node, coefficients: coefficients))
             return ~(leaves.count - 1)
         }
         let index = splitFeature.count
         splitFeature.append(split.feature)
         threshold.append(binner.edges[split.feature][split.bin])
+        splitBin.append(split.bin)
         leftChild.append(0)
         rightChild.append(0)
 
@@ -131,7 +141,7 @@ final class TreeGrower {
         }
         leftNode.end = middle
         rightNode.begin = middle
-        let leftTotals = finder.leftSums(histogram: histogram, split: split)
+        let leftTotals = layout.leftSums(histogram: histogram, split: split)
         let rightTotals = zip(totals, leftTotals).map { $0 - $1 }
 
         let leftSplittable = canSplit(leftNode, depth: depth + 1)
@@ -161,16 +171,6 @@ final class TreeGrower {
             rightChild[index] = grow(node: rightNode, histogram: nil, totals: rightTotals, depth: depth + 1)
         }
         return index
-    }
-
-    /// The best split if it lowers the loss of eq. (C.31) beyond rounding, else nil.
-    private func bestSplit(histogram: UnsafeMutablePointer<Double>, totals: [Double]) -> SplitCandidate? {
-        let parentLoss = totals.withUnsafeBufferPointer { objective.loss($0.baseAddress!) }
-        let split = finder.bestSplit(histogram: histogram, totals: totals)
-        guard split.isValid, parentLoss - split.childLoss > Self.relativeGainTolerance * abs(parentLoss) else {
-            return nil
-        }
-        return split
     }
 
     /// Stable in-place partition of a group's row range: rows with code ≤ bin first.

@@ -15,22 +15,25 @@ import Glibc
 ///     on 2 cores, peak RSS ≤ 1.5 × binned features + weights).
 ///
 /// Options: `--trees N` (paper scale, default 300), `--threads N` (default: active cores),
-/// `--events N` (paper scale, default 1200000), `--only toy|paper`.
+/// `--events N` (paper scale, default 1200000), `--only toy|paper|heldout`.
+/// `--only heldout` measures the cost of the held-out loss per tree (``BPTHeldOutBenchmarks``;
+/// `--events` default 300000 there, `--trees` default 30); it is not part of the default run.
 enum BPTBenchmarks {
     static let referenceSecondsPerTree = 1.24
 
     static func run(args: [String]) {
         var trees = 300
         var threads = ProcessInfo.processInfo.activeProcessorCount
-        var events = 1_200_000
+        var events: Int? = nil
+        var treeOption: Int? = nil
         var only: String? = nil
         var i = 0
         while i < args.count {
             let value = i + 1 < args.count ? args[i + 1] : ""
             switch args[i] {
-            case "--trees": trees = Int(value) ?? trees; i += 1
+            case "--trees": treeOption = Int(value); trees = treeOption ?? trees; i += 1
             case "--threads": threads = Int(value) ?? threads; i += 1
-            case "--events": events = Int(value) ?? events; i += 1
+            case "--events": events = Int(value); i += 1
             case "--only": only = value; i += 1
             default: print("bpt benchmark: ignoring unknown argument '\(args[i])'")
             }
@@ -38,7 +41,12 @@ enum BPTBenchmarks {
         }
         do {
             if only == nil || only == "toy" { try analyticToy(threads: threads) }
-            if only == nil || only == "paper" { try paperScale(events: events, trees: trees, threads: threads) }
+            if only == nil || only == "paper" {
+                try paperScale(events: events ?? 1_200_000, trees: trees, threads: threads)
+            }
+            if only == "heldout" {
+                try BPTHeldOutBenchmarks.run(events: events ?? 300_000, trees: treeOption ?? 30, threads: threads)
+            }
         } catch {
             print("bpt benchmark failed: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
         }

@@ -81,3 +81,58 @@ enum AnalyticToy {
         return try BPTTrainingData(nominalX: x, featureCount: 1, basePoints: inputs)
     }
 }
+
+extension SplitMix64 {
+    /// Standard normal by Box–Muller (one of the pair; simple and reproducible).
+    mutating func normal() -> Double {
+        let u1 = max(uniform(), 0x1p-60), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}
+
+/// The two-point toy of issue 15: nominal x ~ N(0, 1) in every feature; an independent
+/// alternative sample whose first two features are shifted and rescaled,
+/// x₀ ~ N(0.1, 1.05²), x₁ ~ N(−0.05, 0.95²), and whose rate is 1.073 times the nominal's (every
+/// alternative event weighs 1.073, the samples have equal size): the true rate change is
+/// +7.30%. Further features are pure noise, identical in both samples (like the many
+/// observables of a real x that a systematic does not change).
+enum TwoPointToy {
+    static let trueRate = 1.073
+
+    static func nominal(_ n: Int, features nf: Int, seed: UInt64) -> [Double] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<(n * nf)).map { _ in rng.normal() }
+    }
+
+    static func alternative(_ n: Int, features nf: Int, seed: UInt64) -> [Double] {
+        var rng = SplitMix64(seed: seed)
+        var x = [Double](repeating: 0, count: n * nf)
+        for i in 0..<n {
+            for f in 0..<nf {
+                let z = rng.normal()
+                x[i * nf + f] = f == 0 ? 0.1 + 1.05 * z : (f == 1 ? -0.05 + 0.95 * z : z)
+            }
+        }
+        return x
+    }
+
+    /// log of the true DCR dσ_alt/dσ_nom at one event (features beyond the first two cancel).
+    static func logRatio(_ x: UnsafePointer<Double>) -> Double {
+        func logNormal(_ v: Double, _ mu: Double, _ s: Double) -> Double {
+            -0.5 * ((v - mu) / s) * ((v - mu) / s) - log(s)
+        }
+        return log(trueRate) + logNormal(x[0], 0.1, 1.05) + logNormal(x[1], -0.05, 0.95)
+            - logNormal(x[0], 0, 1) - logNormal(x[1], 0, 1)
+    }
+
+    static func problem() throws -> ParametricProblem {
+        try ParametricProblem(parameterNames: ["pow"], termNames: [["pow"]], basePoints: [[1]])
+    }
+
+    static func data(events n: Int, features nf: Int, seed: UInt64) throws -> BPTTrainingData {
+        let x0 = nominal(n, features: nf, seed: seed)
+        let x1 = alternative(n, features: nf, seed: seed &+ 0x5EED)
+        return try BPTTrainingData(nominalX: x0, featureCount: nf,
+                                   basePoints: [.sample(x: x1, weights: [Double](repeating: trueRate, count: n))])
+    }
+}
