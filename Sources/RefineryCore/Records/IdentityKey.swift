@@ -20,6 +20,9 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
     public var nuisances: [String]
     public var terms: [[Int]]
     public var basePoints: [[Double]]
+    /// The held-out split, when the settings use held-out events (nil otherwise, and then not
+    /// encoded: keys of surrogates trained on all events are those of earlier versions).
+    public var heldOut: HeldOutSplit?
 
     public init(plan: SystematicPlan, nominalSHA256: String, alternativeSHA256: String?) {
         systematic = plan.name
@@ -32,6 +35,7 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
         nuisances = plan.spec.nuisances
         terms = plan.spec.terms
         basePoints = plan.spec.basePoints
+        heldOut = plan.settings.needsHeldOutData ? plan.heldOut : nil
     }
 
     /// SHA-256 of the canonical JSON (sorted keys) of every field.
@@ -42,9 +46,17 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
     }
 
     /// Learner settings as recorded in the store.
+    /// Every setting of the learner's table by its snake-case key; settings added after the
+    /// first five appear only when they differ from their default, so that surrogates recorded
+    /// before they existed compare equal.
     var settingsRecord: [String: Double] {
-        ["trees": Double(settings.trees), "learning_rate": settings.learningRate, "max_depth": Double(settings.maxDepth),
-         "min_node_size": Double(settings.minNodeSize), "bins": Double(settings.bins)]
+        let original: Set<String> = ["trees", "learningRate", "maxDepth", "minNodeSize", "bins"]
+        var record: [String: Double] = [:]
+        for parameter in BPTSettings.parameters {
+            guard let value = settings.value(of: parameter.name) else { continue }
+            if original.contains(parameter.name) || value != parameter.defaultValue { record[SettingKey.snake(parameter.name)] = value }
+        }
+        return record
     }
 
     /// The store entry this identity would produce (ids filled in when recorded).

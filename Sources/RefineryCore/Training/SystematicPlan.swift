@@ -15,6 +15,8 @@ public struct SystematicPlan: Codable, Sendable {
     public var configJSON: String
     public var spec: SystematicSpec
     public var settings: BPTSettings
+    /// The workspace's held-out split (used only when `settings` need held-out events).
+    public var heldOut: HeldOutSplit?
 
     public init(name: String, pluginName: String, pluginPath: String, pluginSHA256: String, pluginVersion: String,
                 kind: SystematicKind, configJSON: String, spec: SystematicSpec, settings: BPTSettings) {

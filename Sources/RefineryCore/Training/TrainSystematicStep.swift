@@ -79,7 +79,10 @@ struct TrainSystematicStep: Step {
         inputs = []
         let trainer = try BPTTrainer(problem: plan.problem(), settings: plan.settings, threads: threads)
         progress.trainingStarted(systematic: plan.name, trees: plan.settings.trees)
-        let model = try trainer.train(data) { done, total in progress.tree(systematic: plan.name, done: done, of: total) }
+        let report = { (done: Int, total: Int) in progress.tree(systematic: plan.name, done: done, of: total) }
+        // Held-out events only when the settings ask for them (docs/closure.md): otherwise every
+        // event trains, as Algorithm 1 does and as every earlier surrogate was trained.
+        let model = try plan.heldOut.map { try trainer.train(data, holdingOut: $0, progress: report) } ?? trainer.train(data, progress: report)
         let learnerSeconds = Date().timeIntervalSince(learnStart)
 
         // 3. The surrogate and its description. The record names the plugin by its identity
@@ -113,7 +116,7 @@ struct TrainSystematicStep: Step {
                                                                            seed: nominal.seed,
                                                                            closureFigures: [layout.relative(files.closurePlot)],
                                                                            runID: context.runID))
-        progress.log("\(plan.name): trained \(plan.settings.trees) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
+        progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
                        pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds)
     }

@@ -110,9 +110,10 @@ public enum Training {
                                                message: description.specError ?? "no spec")
         }
         let settings = try SystematicPlan.settings(spec: spec, workspace: workspace.config.learner, entry: entry.learner, trees: trees)
-        let plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
+        var plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
                                   pluginSHA256: pluginSHA256, pluginVersion: description.version,
                                   kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
+        plan.heldOut = settings.needsHeldOutData ? workspace.config.heldOutSplit : nil
         do {
             _ = try BPTTrainer(problem: plan.problem(), settings: settings, threads: 1)
         } catch {

@@ -44,6 +44,7 @@ extension WorkspaceConfig {
         try checkKeys(mapping["simulation"], allowed: SimulationSection.CodingKeys.allCases.map(\.rawValue), at: "simulation", path: path)
         try checkKeys(mapping["learner"], allowed: LearnerSection.allowedKeys, at: "learner", path: path)
         try checkKeys(mapping["demo"], allowed: DemoSection.CodingKeys.allCases.map(\.rawValue), at: "demo", path: path)
+        try checkKeys(mapping["held_out"], allowed: HeldOutSection.CodingKeys.allCases.map(\.rawValue), at: "held_out", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
             try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
@@ -88,6 +89,9 @@ extension WorkspaceConfig {
         try require(demo.nominalEvents >= 100, "demo.nominal_events", "is \(demo.nominalEvents), expected at least 100")
         try require(demo.alternativeEvents >= 100, "demo.alternative_events", "is \(demo.alternativeEvents), expected at least 100")
         try require(demo.trees >= 1, "demo.trees", "is \(demo.trees), expected at least 1")
+        if let heldOut {
+            try require(heldOut.fraction > 0 && heldOut.fraction < 1, "held_out.fraction", "is \(heldOut.fraction), expected 0 < f < 1")
+        }
         try learner.validate(at: "learner", path: path)
         var seen = Set<String>()
         for (index, entry) in systematics.enumerated() {

@@ -1,3 +1,4 @@
+import BoostedParametricTree
 import Foundation
 
 /// The workspace configuration file `refinery.yaml`, schema version 1.
@@ -16,6 +17,23 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     public var learner: LearnerSection
     public var systematics: [SystematicEntry]
     public var demo: DemoSection
+    /// The held-out split of every sample a surrogate learns from, used when its learner
+    /// settings ask for held-out events (early stopping, held-out normalization; docs/closure.md).
+    public var heldOut: HeldOutSection?
+
+    public struct HeldOutSection: Codable, Equatable, Sendable {
+        /// Fraction of each sample's events held out (0 < f < 1).
+        public var fraction: Double
+        /// The split's seed: event i is held out iff the seed's i-th variate is below `fraction`.
+        public var seed: UInt64
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case fraction, seed }
+    }
+
+    /// The split used when `held_out` is not given: half the events, a fixed seed.
+    public var heldOutSplit: HeldOutSplit {
+        (try? HeldOutSplit(fraction: heldOut?.fraction ?? 0.5, seed: heldOut?.seed ?? 1)) ?? (try! HeldOutSplit(fraction: 0.5, seed: 1))
+    }
 
     /// Sample sizes and seeds for `refinery simulate`.
     public struct SimulationSection: Codable, Equatable, Sendable {
@@ -62,7 +80,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out"
     }
 }
 
