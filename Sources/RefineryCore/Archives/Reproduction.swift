@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 import TopPairSimulation
 import WorkspaceArchive
@@ -40,6 +41,7 @@ public enum Reproduction {
         let directory = scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("refinery-reproduce-\(UUID().uuidString)")
         log("unpacking \(archive.path) into \(directory.path)")
         _ = try WorkspaceArchive.unpack(archive, into: directory, options: UnpackOptions())
+        try ArchivedBinaries.record(manifest.members.map(\.sha256), archiveSHA256: nil, in: directory)
         let workspace = try Workspace.open(directory.path)
         var recorded: [String: (sha: String, kind: String)] = [:]
         for member in manifest.members { recorded[member.path] = (member.sha256, member.kind) }

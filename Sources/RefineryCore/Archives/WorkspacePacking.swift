@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 import WorkspaceArchive
 
@@ -96,6 +97,8 @@ public enum WorkspacePacking {
         var options = UnpackOptions(force: force)
         if let maxTotalBytes { options.maxTotalBytes = maxTotalBytes }
         let report = try WorkspaceArchive.unpack(archive, into: directory, options: options)
+        // What came from the archive is someone else's: its binaries run only with consent.
+        try ArchivedBinaries.record(report.manifest.members.map(\.sha256), archiveSHA256: nil, in: directory)
         let workspace = try Workspace.open(directory.path)
         let recorder = try RunRecorder(workspace: workspace, command: "unpack", arguments: arguments)
         try recorder.perform { recorder in

@@ -1,6 +1,7 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 
 /// One systematic, end to end: synthetic data sets (worker), training, model file, closure.
@@ -34,10 +35,10 @@ struct SurrogateTrainer {
                                    alternative: plan.kind == .alternative ? workspace.alternativeSample.path : nil,
                                    output: staging.path, basePoints: plan.spec.basePoints)
         let points = plan.spec.basePoints
-        try process.produce(job, pluginName: plan.pluginName, jobFile: staging.appendingPathComponent("job.json")) { k in
+        let sandbox = try process.produce(job, pluginName: plan.pluginName) { k in
             progress.basePointProduced(systematic: plan.name, index: k, of: points.count, label: SyntheticValidator.label(points[k]))
         }
-        try? FileManager.default.removeItem(at: staging.appendingPathComponent("job.json"))
+        if let sandbox { progress.log("\(plan.name): plugin worker sandbox: \(sandbox)") }
         try AtomicFile.replaceDirectory(syntheticDirectory, with: staging)
         outcome.pluginSeconds = Date().timeIntervalSince(pluginStart)
 
@@ -48,13 +49,9 @@ struct SurrogateTrainer {
         let wAll = try nominal.read("w", as: Double.self).values
         let fiducial = try nominal.read("fiducial", as: UInt8.self).values
         let width = xShape[1]
-        var nominalX: [Double] = []
-        var nominalW: [Double] = []
-        nominalX.reserveCapacity(xAll.count)
-        for i in 0..<nominal.count where fiducial[i] != 0 {
-            nominalX.append(contentsOf: xAll[(i * width)..<((i + 1) * width)])
-            nominalW.append(wAll[i])
-        }
+        // The rows a reweighted D(ν)'s weights belong to: the contract the validator wrote them by.
+        let nominalX = ReweightedDataContract.fiducialRows(xAll, width: width, fiducial: fiducial)
+        let nominalW = ReweightedDataContract.fiducialRows(wAll, fiducial: fiducial)
         var inputs: [BasePointInput] = []
         var samples: [ClosureCheck.Sample] = []
         for k in points.indices {

@@ -1,6 +1,7 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import PluginHost
 
 /// `refinery train`: for each systematic of the workspace, make its synthetic data sets in an
 /// isolated plugin worker, train its BPT surrogate (Algorithm 1) and check its closure.
@@ -13,12 +14,15 @@ public enum Training {
         public var threads: Int
         /// The `refinery` executable that hosts plugin workers.
         public var executable: URL
+        /// Consent to run plugin binaries that came from a workspace archive.
+        public var trustArchivedPlugins: Bool
 
-        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL) {
+        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL, trustArchivedPlugins: Bool = false) {
             self.only = only
             self.trees = trees
             self.threads = threads
             self.executable = executable
+            self.trustArchivedPlugins = trustArchivedPlugins
         }
     }
 
@@ -51,8 +55,9 @@ public enum Training {
         return try recorder.perform { recorder in
             try recorder.record([(workspace.configURL, .configuration)], role: .input)
             SyntheticStaging.removeAbandoned(in: workspace)
-            let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
-            let process = PluginProcess(executable: options.executable)
+            let catalog = PluginCatalog(workspace: workspace, executable: options.executable,
+                                        trustArchivedPlugins: options.trustArchivedPlugins)
+            let process = PluginProcess(executable: options.executable, trust: catalog.trust)
             var outcomes: [Outcome] = []
             for entry in entries {
                 var outcome = Outcome(name: entry.name, files: [], pluginSeconds: 0, learnerSeconds: 0)
@@ -115,7 +120,7 @@ public enum Training {
         let path = try catalog.locate(entry.plugin)
         let configJSON = ConfigValue.json(entry.config)
         let pluginSHA256 = try PluginCatalog.identity(of: path)
-        let description = try DescriptionCache(workspace: workspace).description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
+        let description = try DescriptionCache.user().description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
             try process.describe(path, configJSON: configJSON)
         }
         guard let spec = description.spec else {
