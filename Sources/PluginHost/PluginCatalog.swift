@@ -61,8 +61,8 @@ public struct PluginCatalog: Sendable {
     /// current folder); any other value is looked up in every folder of the search path.
     public func resolve(_ name: String) throws -> PluginResolution {
         if name.contains("/") {
-            let url = name.hasPrefix("/") ? URL(fileURLWithPath: name)
-                : URL(fileURLWithPath: name, relativeTo: workspaceRoot ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).absoluteURL
+            let base = workspaceRoot ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : base.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw PluginHostError.notFound(name: name, searched: [url.standardizedFileURL.path])
             }

@@ -37,10 +37,10 @@ enum Fixture {
     static func nominal(in folder: URL, count: Int = 30) throws -> URL {
         let url = folder.appendingPathComponent("nominal")
         var writer = DataSetWriter(name: "nominal", kind: "sample", count: count, seed: 1, configuration: .object([:]))
-        writer.add("x", values: (0..<(2 * count)).map { Double($0) }, shape: [count, 2], names: ["a", "b"])
-        writer.add("z", values: (0..<count).map { Double($0) / 10 }, shape: [count, 1], names: ["z0"])
-        writer.add("w", values: (0..<count).map { 1 + Double($0) / 100 }, shape: [count])
-        writer.add("fiducial", values: (0..<count).map { UInt8($0 % 3 == 0 ? 0 : 1) }, shape: [count])
+        writer.add("x", values: (0..<(2 * count)).map { Double($0) }, shape: [count, 2], names: ["a", "b"], description: "observables")
+        writer.add("z", values: (0..<count).map { Double($0) / 10 }, shape: [count, 1], names: ["z0"], description: "latent")
+        writer.add("w", values: (0..<count).map { 1 + Double($0) / 100 }, shape: [count], description: "weights")
+        writer.add("fiducial", values: (0..<count).map { UInt8($0 % 3 == 0 ? 0 : 1) }, shape: [count], description: "selected")
         _ = try writer.write(to: url, overwrite: true)
         return url
     }
