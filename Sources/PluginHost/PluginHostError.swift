@@ -26,7 +26,7 @@ public enum PluginHostError: LocalizedError, Equatable, Codable, Sendable {
         case let .ambiguous(name, paths):
             return "plugin '\(name)' is found in more than one place with different binaries: \(paths.joined(separator: ", ")). Remove or rename all but one (a plugin never silently shadows another)."
         case let .archivedNotTrusted(path, sha256):
-            return "\(path) (sha256 \(sha256)) came from a workspace archive and is not run without consent. Pass --trust-archived-plugins to run it, or install a binary you built yourself."
+            return "\(path) (sha256 \(sha256)) came from a workspace archive and is not run without consent. Pass --trust-archived-plugins (or set REFINERY_TRUST_ARCHIVED_PLUGINS=1) to run it, or install a binary you built yourself."
         case let .notSharedObject(path, reason):
             return "\(path) is not a loadable shared library (\(reason)). Rebuild the plugin for this platform."
         case let .missingEntryPoint(path):

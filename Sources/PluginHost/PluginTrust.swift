@@ -26,10 +26,16 @@ public struct PluginTrust: Sendable, Equatable {
     }
 
     /// The policy for a workspace: reads its archived-binaries record, if it has one.
-    public init(workspaceRoot: URL?, allowArchived: Bool) {
+    /// `REFINERY_TRUST_ARCHIVED_PLUGINS=1` in the environment is consent too, for commands
+    /// that do not (yet) take `--trust-archived-plugins`.
+    public init(workspaceRoot: URL?, allowArchived: Bool,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(workspaceRoot: workspaceRoot,
-                  archivedSHA256: workspaceRoot.map { ArchivedBinaries.read(in: $0) } ?? [], allowArchived: allowArchived)
+                  archivedSHA256: workspaceRoot.map { ArchivedBinaries.read(in: $0) } ?? [],
+                  allowArchived: allowArchived || environment[Self.consentVariable] == "1")
     }
+
+    public static let consentVariable = "REFINERY_TRUST_ARCHIVED_PLUGINS"
 
     /// Whether the binary at `url` came from the workspace's archive.
     public func isArchived(_ url: URL, sha256: String? = nil) -> Bool {
