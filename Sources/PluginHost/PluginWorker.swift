@@ -17,9 +17,9 @@ public enum PluginWorker {
 
     /// `refinery plugin-worker`: serves one request on fd 3; returns the exit status.
     public static func serve(channel: Int32 = 3) -> Int32 {
-        // The worker dies with the host, even when the host is SIGKILLed.
+        // The worker dies with the host, even when the host is SIGKILLed. (A host that died
+        // before this line closed its end of the channel: the read below ends the worker.)
         _ = refinery_set_parent_death_signal(SIGKILL)
-        if getppid() == 1 { return 3 }
         let request: WorkerRequest
         do { request = try FrameChannel.receive(WorkerRequest.self, from: channel) } catch {
             FileHandle.standardError.write(Data("plugin-worker: no request on fd \(channel) (\(error)); this command is started by refinery itself\n".utf8))

@@ -58,7 +58,9 @@ struct WorkerProcess {
             }
         }
 
-        while open.contains(where: { $0 >= 0 }) {
+        // Until the worker has exited and its descriptors are drained: a worker that closes
+        // them all and then hangs is still timed out below.
+        while status == nil || open.contains(where: { $0 >= 0 }) {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             _ = poll(&fds, nfds_t(fds.count), 50)
             for (slot, entry) in fds.enumerated() where entry.fd >= 0 && entry.revents != 0 {

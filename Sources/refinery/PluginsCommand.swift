@@ -18,7 +18,8 @@ struct PluginsCommand: ParsableCommand {
             Search path: <workspace>/plugins, then REFINERY_PLUGIN_PATH, then the folder of this executable. \
             Binaries that came from a workspace archive are not run (their description is shown only if this user's \
             cache has it) unless --trust-archived-plugins is given. Descriptions are cached by binary SHA-256 in \
-            $XDG_CACHE_HOME/refinery (docs/plugins.md).
+            $XDG_CACHE_HOME/refinery. Plugin code runs in sandboxed workers bounded by REFINERY_PLUGIN_WALL_SECONDS, \
+            REFINERY_PLUGIN_CPU_SECONDS, REFINERY_PLUGIN_MEMORY_MB and REFINERY_PLUGIN_FILE_MB (docs/plugins.md).
             """
         )
 

@@ -112,6 +112,15 @@ final class WorkerBoundsTests: XCTestCase {
         XCTAssertTrue(tail.text.hasPrefix("[… 984 earlier bytes dropped]"))
     }
 
+    /// A plugin that closes every descriptor (the channel included) and hangs is still timed out.
+    func testClosingEveryDescriptorThenHangingTimesOut() throws {
+        let job = try job(try plugin(["CLOSE_AND_SLEEP"]))
+        let (error, seconds) = timed { try PluginProcess.bounded(wall: 1.5, tag: tag).produce(job, pluginName: "Hostile") { _ in } }
+        guard case let .timedOut(_, _, call, _, _) = error else { return XCTFail("expected a time-out, got \(String(describing: error))") }
+        XCTAssertEqual(call.basePoint, "ν=(1)")
+        XCTAssertLessThan(seconds, 8)
+    }
+
     /// exit(0) inside produce is a failure: the worker never reported completion.
     func testExitZeroInProduceIsAFailure() throws {
         let job = try job(try plugin(["EXIT_ZERO"]))

@@ -144,6 +144,42 @@ final class WorkerSandboxTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path), "the plugin escaped its staging folder")
     }
 
+    /// Ctrl-C (SIGINT) or SIGTERM to `train` while a plugin sleeps with a forked child:
+    /// the host kills the worker's process group on its way out, so nothing outlives it.
+    func testInterruptedHostLeavesNoWorkerBehind() throws {
+        for signal in [SIGINT, SIGTERM] {
+            try Self.install(["FORK_CHILD"])
+            let tag = UUID().uuidString
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = ["train", Self.workspace.path]
+            var environment = ProcessInfo.processInfo.environment
+            environment["REFINERY_TEST_TAG"] = tag
+            environment["XDG_CACHE_HOME"] = Self.directory.path
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Host, worker and the plugin's child: wait until all three exist.
+            let deadline = Date().addingTimeInterval(60)
+            while tagged(tag).count < 3 && Date() < deadline { usleep(50_000) }
+            XCTAssertGreaterThanOrEqual(tagged(tag).count, 3, "the worker and its child never started")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+            assertNoProcess(tagged: "REFINERY_TEST_TAG=\(tag)")
+        }
+        try Self.install([])
+    }
+
+    func tagged(_ tag: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in
+            guard Int32(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            return !status.contains("State:\tZ") && data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "REFINERY_TEST_TAG=\(tag)" }
+        }
+    }
+
     /// A workspace plugin with a bundled plugin's name is an error naming both paths.
     func testWorkspacePluginShadowingABundledOneIsAnError() throws {
         let ws = try CLI.workspace(in: Self.directory, name: "shadow", events: 1000, trees: 5, systematics: CLI.systematics("scale"))

@@ -7,6 +7,7 @@
  *   PROTOCOL_LINES  prints the old protocol's lines ("done 99") on stdout and stderr
  *   FLOOD           prints 300 MB without a newline on stdout
  *   EXIT_ZERO       calls exit(0) in produce
+ *   CLOSE_AND_SLEEP closes stdout, stderr and every other descriptor, then sleeps an hour
  *   MARKER=path     writes a marker file at `path` (outside its staging folder) in produce
  *   DESCRIBE_MARKER=path  the same, in describe
  *   CONNECT_PORT=n  opens a TCP connection to 127.0.0.1:n in produce; returns an error if it succeeds */
@@ -90,6 +91,10 @@ static int32_t produce(void *instance, const refinery_sample *nominal, const dou
 #endif
 #ifdef EXIT_ZERO
         exit(0);
+#endif
+#ifdef CLOSE_AND_SLEEP
+        for (int fd = 1; fd < 1024; fd++) close(fd);
+        sleep(3600);
 #endif
 #ifdef MARKER
         write_marker(MARKER);
