@@ -3,8 +3,8 @@
 import PackageDescription
 
 /// Release-mode settings shared by the numerical modules: the learner and the simulation are
-/// hot loops over millions of events.
-let numerics: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
+/// hot loops over millions of events. (Release only: debug builds with -wmo fail at autolink-extract.)
+let numerics: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The systematic-effect plugins shipped with Refinery (Plugins/<Name>), paper section 7.
 let bundledPlugins = ["Scale", "TwoPoint", "JetEnergyScale", "BTagging", "LeptonEfficiency"]
@@ -46,13 +46,18 @@ let package = Package(
         // The host's version and build commit.
         .plugin(name: "GitCommitPlugin", capability: .buildTool(), path: "Sources/GitCommitPlugin"),
         .target(name: "RefineryBuildInfo", plugins: ["GitCommitPlugin"]),
+        // The plugin host: catalog, trust, loading, sandboxed bounded worker processes and their
+        // typed protocol, validation of what plugins return, scaffolding (templates as resources).
+        .target(name: "CPluginSandbox"),
+        .target(name: "PluginHost", dependencies: ["RefineryPluginABI", "CPluginSandbox", "EventData", "TopPairSimulation"],
+                resources: [.copy("Templates")]),
         // The pipeline: workspace, simulate/inspect, orchestration.
         .target(name: "RefineryCore", dependencies: [
-            "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI",
+            "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI", "PluginHost",
             "Provenance", "WorkspaceArchive", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "refinery", dependencies: [
-            "RefineryCore", "Provenance", "WorkspaceArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RefineryCore", "PluginHost", "Provenance", "WorkspaceArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
             "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
@@ -68,7 +73,8 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
-        .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore", "Provenance", "BoostedParametricTree"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "EventData"]),
+        .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore", "PluginHost", "Provenance", "BoostedParametricTree"]),
         .testTarget(name: "RefineryCLITests", dependencies: ["RefineryCore", "TopPairSimulation", "EventData"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -90,12 +90,14 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: "The scratch workspace to create (default: a new temporary folder).") var into: String?
     @Option(help: "Worker threads; results do not depend on it.") var threads: Int = defaultThreads
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var trust: TrustArchivedPluginsOption
 
     func run() throws {
         var identical = true
         try reportingErrors {
             let report = try Reproduction.run(URL(fileURLWithPath: archive), scratch: into.map { URL(fileURLWithPath: $0) }, threads: threads,
-                                              executable: currentExecutable, arguments: Array(CommandLine.arguments.dropFirst()), log: note)
+                                              executable: currentExecutable, trustArchivedPlugins: trust.trustArchivedPlugins,
+                                              arguments: Array(CommandLine.arguments.dropFirst()), log: note)
             identical = report.identical
             say(json ? String(decoding: try JSONEncoder.refinery.encode(report), as: UTF8.self) : report.text)
         }

@@ -1,37 +1,19 @@
 import ArgumentParser
 import Foundation
-import RefineryCore
+import PluginHost
 
-/// Internal: the child process that runs plugin code (process isolation). Not for users.
+/// Internal: the child process that runs plugin code (process isolation). Not for users: it
+/// reads its request from fd 3, which only the host sets up (PluginHost's `WorkerProcess`).
 struct PluginWorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugin-worker",
         abstract: "Internal: run plugin code in an isolated child process.",
-        shouldDisplay: false,
-        subcommands: [Describe.self, Produce.self]
+        shouldDisplay: false
     )
 
-    struct Describe: ParsableCommand {
-        @Option var plugin: String
-        @Option var configJson = "{}"
-
-        func run() throws {
-            try reportingErrors {
-                let description = try PluginWorker.describe(plugin: plugin, configJSON: configJson)
-                say(String(decoding: try JSONEncoder.refinery.encode(description), as: UTF8.self))
-            }
-        }
-    }
-
-    struct Produce: ParsableCommand {
-        @Option var job: String
-
-        func run() throws {
-            try reportingErrors {
-                let job = try JSONDecoder().decode(PluginWorker.Job.self, from: Data(contentsOf: URL(fileURLWithPath: job)))
-                try PluginWorker.produce(job) { say($0) }
-            }
-        }
+    func run() throws {
+        // exit, not a return: nothing of the CLI's own teardown should run after plugin code.
+        Foundation.exit(PluginWorker.serve())
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventData
 import Foundation
+import PluginHost
 import RefineryCore
 
 struct PluginsCommand: ParsableCommand {
@@ -13,7 +14,13 @@ struct PluginsCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show every plugin found: name, version, ABI, kind, nuisances, path and SHA-256.",
-            discussion: "Search path: <workspace>/plugins, then REFINERY_PLUGIN_PATH, then the folder of this executable."
+            discussion: """
+            Search path: <workspace>/plugins, then REFINERY_PLUGIN_PATH, then the folder of this executable. \
+            Binaries that came from a workspace archive are not run (their description is shown only if this user's \
+            cache has it) unless --trust-archived-plugins is given. Descriptions are cached by binary SHA-256 in \
+            $XDG_CACHE_HOME/refinery. Plugin code runs in sandboxed workers bounded by REFINERY_PLUGIN_WALL_SECONDS, \
+            REFINERY_PLUGIN_CPU_SECONDS, REFINERY_PLUGIN_MEMORY_MB and REFINERY_PLUGIN_FILE_MB (docs/plugins.md).
+            """
         )
 
         @Option(help: "A workspace whose plugins/ folder is searched first.")
@@ -22,11 +29,15 @@ struct PluginsCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @OptionGroup var trust: TrustArchivedPluginsOption
+
         func run() throws {
             try reportingErrors {
                 let workspace = try self.workspace.map(Workspace.open)
-                let entries = PluginListing.list(catalog: PluginCatalog(workspace: workspace, executable: currentExecutable),
-                                                 process: PluginProcess(executable: currentExecutable))
+                let catalog = PluginCatalog(workspace: workspace, executable: currentExecutable,
+                                            trustArchivedPlugins: trust.trustArchivedPlugins)
+                let entries = PluginListing.list(catalog: catalog,
+                                                 process: PluginProcess(executable: currentExecutable, trust: catalog.trust))
                 if json {
                     say(String(decoding: try JSONEncoder.refinery.encode(entries), as: UTF8.self))
                 } else {

@@ -16,6 +16,7 @@ struct TrainCommand: ParsableCommand {
     )
 
     @OptionGroup var workspaceOption: WorkspaceOption
+    @OptionGroup var trust: TrustArchivedPluginsOption
 
     @Argument(help: ArgumentHelp("The workspace folder (same as -w).", visibility: .hidden))
     var legacyWorkspace: String?
@@ -45,7 +46,8 @@ struct TrainCommand: ParsableCommand {
         try reportingErrors {
             let workspace = try workspaceOption.resolve(legacy: legacyWorkspace)
             let outcomes = try Training.run(workspace, options: .init(only: only, trees: trees, threads: threads,
-                                                                      executable: currentExecutable),
+                                                                      executable: currentExecutable,
+                                                                      trustArchivedPlugins: trust.trustArchivedPlugins),
                                             progress: TrainingProgress(), arguments: Array(CommandLine.arguments.dropFirst()))
             if json { try sayJSON(outcomes) } else { say(TrainingSummary.text(outcomes, workspace: workspace)) }
             let failed = outcomes.filter { !$0.succeeded }.map(\.name)

@@ -59,7 +59,7 @@ final class ArchiveCLITests: XCTestCase {
     func testReproduceReportsEverySampleAndSurrogateIdentical() throws {
         for options in [[], ["--without-data"]] {
             let archive = try pack("repro\(options.count).tar.zst", options)
-            let result = try CLI.run(["reproduce", archive.path, "--into", Self.directory.appendingPathComponent("scratch\(options.count)").path, "--json"])
+            let result = try CLI.run(["reproduce", "--trust-archived-plugins", archive.path, "--into", Self.directory.appendingPathComponent("scratch\(options.count)").path, "--json"])
             XCTAssertEqual(result.status, 0, result.all)
             let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
             let comparisons = report["comparisons"] as! [[String: Any]]

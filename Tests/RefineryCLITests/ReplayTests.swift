@@ -38,7 +38,7 @@ final class ReplayTests: XCTestCase {
 
         let archive = directory.appendingPathComponent("a.tar.zst")
         XCTAssertEqual(try CLI.run(["pack", "-w", ws.path, "-o", archive.path]).status, 0)
-        let result = try CLI.run(["reproduce", archive.path, "--into", directory.appendingPathComponent("scratch").path, "--json"])
+        let result = try CLI.run(["reproduce", "--trust-archived-plugins", archive.path, "--into", directory.appendingPathComponent("scratch").path, "--json"])
         XCTAssertEqual(result.status, 0, result.all)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         let replayed = (report["replayed"] as! [[String: Any]]).compactMap { $0["command"] as? String }

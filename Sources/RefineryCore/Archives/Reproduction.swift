@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 import WorkspaceArchive
 
@@ -46,21 +47,32 @@ public enum Reproduction {
 
     public enum ReproductionError: LocalizedError {
         case nothingToReplay(archive: String)
+        case pluginsNeedConsent(archive: String, binaries: [String])
 
         public var errorDescription: String? {
             switch self {
+            case let .pluginsNeedConsent(archive, binaries):
+                return "\(archive) carries plugin binaries that reproducing would run: \(binaries.joined(separator: ", ")). They are native code from whoever made the archive; rerun with --trust-archived-plugins to consent (docs/security.md)."
             case let .nothingToReplay(archive):
                 return "\(archive): its provenance store records no replayable step that made one of its files (archives made before Refinery 0.4 record none). Re-pack the workspace with this Refinery."
             }
         }
     }
 
-    public static func run(_ archive: URL, scratch: URL?, threads: Int, executable: URL, arguments: [String],
-                           log: @escaping (String) -> Void) throws -> Report {
+    public static func run(_ archive: URL, scratch: URL?, threads: Int, executable: URL, trustArchivedPlugins: Bool = false,
+                           arguments: [String], log: @escaping (String) -> Void) throws -> Report {
         let manifest = try WorkspaceArchive.readManifest(archive)
+        // The archive's plugin binaries are someone else's native code: say which would run,
+        // and run none without consent.
+        let binaries = manifest.members.filter { $0.kind == "plugin" }
+        if !binaries.isEmpty && !trustArchivedPlugins && ProcessInfo.processInfo.environment[PluginTrust.consentVariable] != "1" {
+            throw ReproductionError.pluginsNeedConsent(archive: archive.path, binaries: binaries.map { "\($0.path) (sha256 \($0.sha256))" })
+        }
+        for binary in binaries { log("will run archived plugin \(binary.path) sha256 \(binary.sha256)") }
         let directory = scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("refinery-reproduce-\(UUID().uuidString)")
         log("unpacking \(archive.path) into \(directory.path)")
         _ = try WorkspaceArchive.unpack(archive, into: directory, options: UnpackOptions())
+        try ArchivedBinaries.record(manifest.members.map(\.sha256), archiveSHA256: nil, in: directory)
         let workspace = try Workspace.open(directory.path)
         var archived: [String: (sha256: String, kind: String)] = [:]
         for member in manifest.members { archived[member.path] = (member.sha256, member.kind) }
@@ -83,7 +95,7 @@ public enum Reproduction {
             for step in steps {
                 let replay = step.replay ?? []
                 log("replaying run \(step.id) (\(step.command)): refinery \(replay.joined(separator: " "))")
-                let result = try Self.replay(replay, in: workspace.root, executable: executable, threads: threads)
+                let result = try Self.replay(replay, in: workspace.root, executable: executable, threads: threads, trusted: !binaries.isEmpty)
                 replayed.append(Replayed(run: step.id, command: step.command, arguments: replay, succeeded: result.status == 0))
                 if result.status != 0 {
                     errors.append("run \(step.id) (refinery \(replay.joined(separator: " "))) exited with status \(result.status): \(result.stderrTail)")
@@ -103,13 +115,15 @@ public enum Reproduction {
     }
 
     /// Runs `refinery <arguments> -w .` in the workspace (recorded paths are relative to it).
-    static func replay(_ arguments: [String], in root: URL, executable: URL, threads: Int) throws -> (status: Int32, stderrTail: String) {
+    static func replay(_ arguments: [String], in root: URL, executable: URL, threads: Int, trusted: Bool) throws -> (status: Int32, stderrTail: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments + ["-w", "."]
         process.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
         environment["REFINERY_THREADS"] = String(threads)
+        // Consent was given (or nothing archived would run): the replayed steps inherit it.
+        if trusted { environment[PluginTrust.consentVariable] = "1" }
         process.environment = environment
         let errorFile = root.appendingPathComponent(".replay-\(StagingTag.current.suffix).log")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)

@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 import WorkspaceArchive
 
@@ -132,6 +133,8 @@ public enum WorkspacePacking {
         if let maxTotalBytes { options.maxTotalBytes = maxTotalBytes }
         let hashed = try HashedFile.of(archive.standardizedFileURL, kind: .archive)
         let report = try WorkspaceArchive.unpack(archive, into: directory, options: options)
+        // What came from the archive is someone else's: its binaries run only with consent.
+        try ArchivedBinaries.record(report.manifest.members.map(\.sha256), archiveSHA256: nil, in: directory)
         let workspace = try Workspace.open(directory.path)
         _ = try StepRunner(workspace: workspace).run(UnpackStep(arguments: arguments), hashed: [hashed])
         return report

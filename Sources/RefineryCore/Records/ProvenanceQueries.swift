@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 
 /// The `refinery provenance` queries, over the workspace's store.
@@ -68,7 +69,8 @@ public enum ProvenanceQueries {
     /// on the same inputs, without running anything.
     public static func stale(_ workspace: Workspace, store: ProvenanceStore, executable: URL, trees: Int? = nil) throws -> [StaleEntry] {
         let catalog = PluginCatalog(workspace: workspace, executable: executable)
-        let process = PluginProcess(executable: executable)
+        // Read-only: archived binaries are described only from this user's cache, never run.
+        let process = PluginProcess(executable: executable, trust: catalog.trust)
         let inputs = Result { try TrainingInputs(layout: workspace.layout) }
         return workspace.config.systematics.map { entry in
             do {

@@ -1,5 +1,6 @@
 import BoostedParametricTree
 import Foundation
+import PluginHost
 
 /// Everything that determines one systematic's surrogate, resolved before anything runs:
 /// the plugin (path, identity, kind, spec), its configuration and the learner settings.

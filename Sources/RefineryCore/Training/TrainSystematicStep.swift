@@ -1,6 +1,7 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 
 /// One systematic, end to end, as a recorded step: synthetic data sets (in a plugin worker),
@@ -46,10 +47,10 @@ struct TrainSystematicStep: Step {
                                    nominal: layout.nominalSample.path,
                                    alternative: plan.kind == .alternative ? layout.alternativeSample.path : nil,
                                    output: staging.path, basePoints: points)
-        try process.produce(job, pluginName: plan.pluginName, jobFile: staging.appendingPathComponent("job.json")) { k in
+        let sandbox = try process.produce(job, pluginName: plan.pluginName) { k in
             progress.basePointProduced(systematic: plan.name, index: k, of: points.count, label: SyntheticValidator.label(points[k]))
         }
-        try? FileManager.default.removeItem(at: staging.appendingPathComponent("job.json"))
+        if let sandbox { progress.log("\(plan.name): plugin worker sandbox: \(sandbox)") }
         try AtomicFile.replaceDirectory(layout.syntheticFamily(plan.name), with: staging)
         let pluginSeconds = Date().timeIntervalSince(pluginStart)
 
@@ -156,13 +157,9 @@ struct NominalEvents {
         let wAll = try nominal.read("w", as: Double.self).values
         let fiducial = try nominal.read("fiducial", as: UInt8.self).values
         width = xShape[1]
-        x = []
-        w = []
-        x.reserveCapacity(xAll.count)
-        for i in 0..<nominal.count where fiducial[i] != 0 {
-            x.append(contentsOf: xAll[(i * width)..<((i + 1) * width)])
-            w.append(wAll[i])
-        }
+        // The rows a reweighted D(ν)'s weights belong to: the contract the validator wrote them by.
+        x = ReweightedDataContract.fiducialRows(xAll, width: width, fiducial: fiducial)
+        w = ReweightedDataContract.fiducialRows(wAll, fiducial: fiducial)
         names = nominal.manifest.column(named: "x")?.names ?? (0..<width).map { "x\($0)" }
         units = nominal.manifest.column(named: "x")?.units ?? Array(repeating: "", count: width)
         seed = nominal.manifest.seed ?? 0

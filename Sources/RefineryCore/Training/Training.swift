@@ -1,6 +1,7 @@
 import BoostedParametricTree
 import EventData
 import Foundation
+import PluginHost
 import Provenance
 
 /// `refinery train`: for each systematic of the workspace, decide from its identity key
@@ -14,12 +15,15 @@ public enum Training {
         public var threads: Int
         /// The `refinery` executable that hosts plugin workers.
         public var executable: URL
+        /// Consent to run plugin binaries that came from a workspace archive.
+        public var trustArchivedPlugins: Bool
 
-        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL) {
+        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL, trustArchivedPlugins: Bool = false) {
             self.only = only
             self.trees = trees
             self.threads = threads
             self.executable = executable
+            self.trustArchivedPlugins = trustArchivedPlugins
         }
     }
 
@@ -38,8 +42,9 @@ public enum Training {
             let inputs = try TrainingInputs(layout: layout)
             try recorder.record([inputs.configuration], role: .input)
             StagingTag.removeAbandoned(in: layout.synthetic, marker: ".staging-")
-            let catalog = PluginCatalog(workspace: workspace, executable: options.executable)
-            let process = PluginProcess(executable: options.executable)
+            let catalog = PluginCatalog(workspace: workspace, executable: options.executable,
+                                        trustArchivedPlugins: options.trustArchivedPlugins)
+            let process = PluginProcess(executable: options.executable, trust: catalog.trust)
             let runner = StepRunner(workspace: workspace, store: recorder.store)
             var outcomes: [Outcome] = []
             for entry in entries {
@@ -102,7 +107,7 @@ public enum Training {
         let path = try catalog.locate(entry.plugin)
         let configJSON = ConfigValue.json(entry.config)
         let pluginSHA256 = try PluginCatalog.identity(of: path)
-        let description = try DescriptionCache(workspace: workspace).description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
+        let description = try DescriptionCache.user().description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
             try process.describe(path, configJSON: configJSON)
         }
         guard let spec = description.spec else {

@@ -30,8 +30,7 @@ public enum PluginScaffold {
 
     /// The host's source checkout (this file's location at build time).
     public static var defaultSources: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// Writes the project into `parent/<name>`; returns its folder.
@@ -45,10 +44,12 @@ public enum PluginScaffold {
         guard !FileManager.default.fileExists(atPath: folder.path) else { throw ScaffoldError.exists(folder.path) }
         let header = sources.appendingPathComponent("Sources/RefineryPluginABI/include/refinery_plugin.h")
         guard FileManager.default.fileExists(atPath: header.path) else { throw ScaffoldError.missingKit(header.path) }
+        let values = try templateValues(name: name, kind: kind, language: language)
+        func render(_ template: String) throws -> Data { Data(try ScaffoldTemplate.render(template, values).utf8) }
         var files: [(String, Data)] = []
         switch language {
         case .swift:
-            files.append(("Package.swift", Data(ScaffoldTemplates.swiftPackage(name).utf8)))
+            files.append(("Package.swift", try render("Package.swift")))
             files.append(("Sources/RefineryPluginABI/include/refinery_plugin.h", try Data(contentsOf: header)))
             files.append(("Sources/RefineryPluginABI/refinery_plugin.c", Data("#include \"refinery_plugin.h\"\n".utf8)))
             let kit = sources.appendingPathComponent("Sources/RefineryPluginKit")
@@ -57,15 +58,38 @@ public enum PluginScaffold {
             for file in kitFiles {
                 files.append(("Sources/RefineryPluginKit/\(file)", try Data(contentsOf: kit.appendingPathComponent(file))))
             }
-            files.append(("Sources/\(name)/\(name)Plugin.swift", Data(ScaffoldTemplates.swiftPlugin(name, kind: kind).utf8)))
+            files.append(("Sources/\(name)/\(name)Plugin.swift", try render("Plugin.swift")))
         case .c:
             files.append(("refinery_plugin.h", try Data(contentsOf: header)))
-            files.append(("\(name.lowercased()).c", Data(ScaffoldTemplates.cPlugin(name, kind: kind).utf8)))
-            files.append(("Makefile", Data(ScaffoldTemplates.cMakefile(name).utf8)))
+            files.append(("\(name.lowercased()).c", try render("plugin.c")))
+            files.append(("Makefile", try render("Makefile")))
         }
-        files.append(("README.md", Data(ScaffoldTemplates.readme(name, kind: kind, language: language).utf8)))
-        files.append((".gitignore", Data(".build/\nPackage.resolved\n*.so\n*.o\n".utf8)))
+        files.append(("README.md", try render("README.md")))
+        files.append((".gitignore", try render("gitignore")))
         for (path, data) in files { try AtomicFile.write(data, to: folder.appendingPathComponent(path)) }
         return folder
+    }
+
+    /// The placeholder values of the templates for one project.
+    static func templateValues(name: String, kind: SystematicKind, language: Language) throws -> [String: String] {
+        let alternative = kind == .alternative
+        let suffix = language == .swift ? "swift" : "c"
+        return [
+            "NAME": name,
+            "LOWERNAME": name.lowercased(),
+            "KIND": kind.rawValue,
+            "LANGUAGE": language.rawValue,
+            "KIND_CONSTANT": "REFINERY_KIND_\(kind.rawValue.uppercased())",
+            "POINTS": language == .swift ? (alternative ? "[[1]]" : "[[-1], [1]]") : (alternative ? "{1.0}" : "{-1.0, 1.0}"),
+            "POINT_COUNT": alternative ? "1" : "2",
+            "MIN_NODE": kind == .reweight ? "50" : "500",
+            "PRODUCE": try ScaffoldTemplate("produce-\(kind.rawValue).\(suffix)").text,
+            "BUILD": language == .swift ? "swift build -c release        # → .build/release/lib\(name).so"
+                                        : "make                          # → lib\(name).so",
+            "LIBRARY": language == .swift ? ".build/release/lib\(name).so" : "lib\(name).so",
+            "KIND_MEANING": kind == .reweight ? "new weights for the nominal events (eq. 31 of the paper)"
+                : kind == .calibrate ? "new observables from recalibrated latent features, reconstructed by the host (eq. 30)"
+                : "an independent sample (two-point alternative, section 5.3)",
+        ]
     }
 }

@@ -1,4 +1,3 @@
-import EventData
 import Foundation
 import RefineryPluginABI
 
@@ -8,48 +7,22 @@ import RefineryPluginABI
 /// return one weight per nominal event, finite, and never of the opposite sign to the nominal
 /// weight (a reweighting factor is positive). Alternative samples are independent and may
 /// carry individually negative weights (NLO), but their total must be positive.
-struct SyntheticValidator {
+public struct SyntheticValidator {
     let plugin: String
     let path: String
     let kind: SystematicKind
     let nominal: LoadedSample
 
-    static func label(_ nu: [Double]) -> String {
+    /// A base point as named in messages and progress, e.g. "ν=(1, -0.5)".
+    public static func label(_ nu: [Double]) -> String {
         "ν=(" + nu.map { String(format: "%g", $0) }.joined(separator: ", ") + ")"
-    }
-
-    /// The validated rows that enter training: observables (nil = the nominal's) and weights.
-    struct Result {
-        var weights: [Double]
-        var observables: [Double]?
-        var xWidth: Int
-
-        /// Writes D(ν) as a data set folder.
-        func write(to url: URL, systematic: String, plugin: String, kind: SystematicKind, nu: [Double], nominal: LoadedSample) throws {
-            var writer = DataSetWriter(name: url.lastPathComponent, kind: "synthetic", count: weights.count, seed: nil,
-                                       configuration: .object(["systematic": .string(systematic), "plugin": .string(plugin)]))
-            writer.attributes = [
-                "nu": .array(nu.map { .number($0) }),
-                "systematic": .string(systematic),
-                "pluginKind": .string(kind.rawValue),
-                "observables": .string(observables == nil ? "nominal fiducial events, in order" : "own"),
-            ]
-            if let observables {
-                writer.add("x", values: observables, shape: [weights.count, xWidth], names: nominal.xNames,
-                           units: nil, description: "observables of D(ν)")
-            }
-            writer.add("w", values: weights, shape: [weights.count],
-                       description: observables == nil ? "weights of D(ν) for the nominal fiducial events, in their order (eq. 31)"
-                                                       : "weights of D(ν) (pb)")
-            try writer.write(to: url, overwrite: true)
-        }
     }
 
     func fail(_ nu: [Double], _ message: String) -> PluginHostError {
         .invalidOutput(plugin: plugin, path: path, basePoint: Self.label(nu), message: message)
     }
 
-    func validate(_ dataset: refinery_dataset, nu: [Double]) throws -> Result {
+    func validate(_ dataset: refinery_dataset, nu: [Double]) throws -> SyntheticDataSet {
         let count = Int(dataset.count)
         guard let w = dataset.w else { throw fail(nu, "no weights (w is NULL)") }
         switch kind {
@@ -69,7 +42,6 @@ struct SyntheticValidator {
         }
         var weights: [Double] = []
         var observables: [Double]? = kind == .reweight ? nil : []
-        var total = 0.0
         for i in 0..<count {
             let value = w[i]
             guard value.isFinite else { throw fail(nu, "weight of event \(i) is \(value)") }
@@ -79,14 +51,11 @@ struct SyntheticValidator {
                     throw fail(nu, "weight of event \(i) is \(value) while the nominal weight is \(reference); a reweighting factor must be positive")
                 }
             }
+            guard kind != .reweight else { continue }
             let keep: Bool
-            switch kind {
-            case .reweight: keep = nominal.fiducial[i] != 0
-            case .calibrate: keep = dataset.pass.map { $0[i] != 0 } ?? (nominal.fiducial[i] != 0)
-            case .alternative: keep = dataset.pass.map { $0[i] != 0 } ?? true
-            }
+            if let pass = dataset.pass { keep = pass[i] != 0 } else { keep = kind == .calibrate ? nominal.fiducial[i] != 0 : true }
             guard keep else { continue }
-            if let x = dataset.x, kind != .reweight {
+            if let x = dataset.x {
                 for f in 0..<xWidth {
                     let feature = x[i * xWidth + f]
                     guard feature.isFinite else {
@@ -96,10 +65,16 @@ struct SyntheticValidator {
                 }
             }
             weights.append(value)
-            total += value
+        }
+        if kind == .reweight {
+            weights = ReweightedDataContract.fiducialRows(UnsafeBufferPointer(start: w, count: count), width: 1,
+                                                          fiducial: nominal.fiducial)
         }
         guard !weights.isEmpty else { throw fail(nu, "no event passes the selection") }
+        // Summed in event order, as before, so the check is unchanged to the last bit.
+        var total = 0.0
+        for value in weights { total += value }
         guard total > 0 else { throw fail(nu, "the selected events' weights sum to \(total); the cross-section must be positive") }
-        return Result(weights: weights, observables: observables, xWidth: xWidth)
+        return SyntheticDataSet(weights: weights, observables: observables, xWidth: xWidth)
     }
 }

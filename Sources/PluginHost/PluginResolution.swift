@@ -1,0 +1,16 @@
+import Foundation
+
+/// How a plugin name was resolved: the binary chosen, where it was found and every place the
+/// name matched (identical binaries only; different ones are an error).
+public struct PluginResolution: Sendable, Codable, Equatable {
+    public var name: String
+    public var url: URL
+    /// Which search-path folder it came from; nil for an explicit path.
+    public var origin: PluginCatalog.SearchFolder.Origin?
+    public var sha256: String
+    public var candidates: [String]
+
+    public var text: String {
+        "\(name) → \(url.path) (\(origin?.rawValue ?? "explicit path"), sha256 \(sha256.prefix(12)))"
+    }
+}
