@@ -66,6 +66,9 @@ final class ArchivedStoreTests: XCTestCase {
         let workspace = try recordedWorkspace()
         try addSQL(workspace, Self.markerTrigger)
         try assertRefused(workspace, naming: "trigger 'mark'")
+        // What every later command does: open and record a run. The open is refused, so the
+        // trigger has no write to fire on.
+        _ = try? workspace.open().beginRun(command: "train", arguments: [], hostVersion: "1", hostCommit: "c")
         XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT count(*) FROM runs WHERE message = 'TRIGGER FIRED'"), 0)
     }
 
