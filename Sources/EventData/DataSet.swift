@@ -31,6 +31,7 @@ public struct DataSet: Sendable {
             throw EventDataError.manifest(path: manifestURL.path,
                 reason: "field 'version' is \(manifest.version); this Refinery reads version \(DataSetManifest.currentVersion). Use a matching Refinery release or regenerate the data set.")
         }
+        try manifest.validate(folder: url, manifestPath: manifestURL.path)
         return DataSet(url: url, manifest: manifest)
     }
 

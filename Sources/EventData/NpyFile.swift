@@ -12,7 +12,8 @@ extension Int32: NpyScalar { public static var npyDescr: String { "<i4" } }
 extension Int64: NpyScalar { public static var npyDescr: String { "<i8" } }
 extension UInt32: NpyScalar { public static var npyDescr: String { "<u4" } }
 
-/// Reading and writing the NumPy `.npy` format, version 1.0, C order.
+/// Reading and writing the NumPy `.npy` format. Writes version 1.0, C order, little-endian;
+/// reads versions 1–3 as numpy writes them for plain numeric arrays (see `decode`).
 ///
 /// Format (numpy.lib.format): the magic `\x93NUMPY`, version bytes `1 0`, a little-endian
 /// UInt16 header length, then a Python-literal dict with `descr`, `fortran_order` and `shape`,
@@ -22,12 +23,7 @@ public enum NpyFile {
 
     /// The header bytes for an array of the given element type and shape.
     public static func header<T: NpyScalar>(_: T.Type, shape: [Int]) -> [UInt8] {
-        let shapeText: String
-        switch shape.count {
-        case 1: shapeText = "(\(shape[0]),)"
-        default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        }
-        var dict = "{'descr': '\(T.npyDescr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        var dict = "{'descr': '\(T.npyDescr)', 'fortran_order': False, 'shape': \(shapeText(shape)), }"
         let unpadded = magic.count + 2 + 2 + dict.utf8.count + 1
         let padding = (64 - unpadded % 64) % 64
         dict += String(repeating: " ", count: padding) + "\n"
@@ -43,76 +39,96 @@ public enum NpyFile {
         return data
     }
 
-    /// Parsed header: element type, shape and the offset of the data.
-    public struct Header: Equatable, Sendable {
-        public var descr: String
-        public var shape: [Int]
-        public var dataOffset: Int
-        public var count: Int { shape.reduce(1, *) }
-    }
-
-    /// Parses the header of `data` read from `path` (used only in messages).
-    public static func parseHeader(_ data: Data, path: String) throws -> Header {
-        guard data.count >= 10, Array(data.prefix(6)) == magic else {
-            throw EventDataError.notNpy(path: path, reason: "missing the \\x93NUMPY magic")
-        }
-        let major = data[data.startIndex + 6]
-        let headerLength: Int
-        let start: Int
-        if major == 1 {
-            headerLength = Int(data[data.startIndex + 8]) | Int(data[data.startIndex + 9]) << 8
-            start = 10
-        } else if major == 2 || major == 3 {
-            guard data.count >= 12 else { throw EventDataError.notNpy(path: path, reason: "header cut short") }
-            headerLength = (0..<4).reduce(0) { $0 | Int(data[data.startIndex + 8 + $1]) << (8 * $1) }
-            start = 12
-        } else {
-            throw EventDataError.notNpy(path: path, reason: "unknown format version \(major)")
-        }
-        guard data.count >= start + headerLength,
-              let text = String(data: data.subdata(in: data.startIndex + start ..< data.startIndex + start + headerLength), encoding: .utf8)
-        else { throw EventDataError.notNpy(path: path, reason: "header cut short") }
-        guard let descr = field("descr", in: text) else {
-            throw EventDataError.notNpy(path: path, reason: "header has no 'descr'")
-        }
-        if text.contains("'fortran_order': True") {
-            throw EventDataError.notNpy(path: path, reason: "Fortran order is not supported; save with numpy.ascontiguousarray")
-        }
-        guard let open = text.range(of: "'shape': ("), let close = text[open.upperBound...].firstIndex(of: ")") else {
-            throw EventDataError.notNpy(path: path, reason: "header has no 'shape'")
-        }
-        let shape = text[open.upperBound..<close].split(separator: ",").compactMap {
-            Int($0.trimmingCharacters(in: .whitespaces))
-        }
-        return Header(descr: descr, shape: shape, dataOffset: start + headerLength)
-    }
-
-    private static func field(_ name: String, in text: String) -> String? {
-        guard let key = text.range(of: "'\(name)': '") else { return nil }
-        guard let end = text[key.upperBound...].firstIndex(of: "'") else { return nil }
-        return String(text[key.upperBound..<end])
-    }
-
-    /// Decodes `data` (a whole `.npy` file) as elements of type `T`.
+    /// Decodes `data` (a whole `.npy` file) as elements of type `T`, in C (row-major) order,
+    /// which is what every caller indexes by (`values[row * width + column]`).
+    ///
+    /// Accepted beyond `T`'s own dtype: the other byte order, Fortran order (transposed here),
+    /// and float32 when `T` is `Double` (widened exactly). The header is validated and the file
+    /// size checked against it before anything is allocated; an array whose non-leading axis has
+    /// length 0, such as `(N, 0)`, is refused, since no caller can use rows without columns and
+    /// dividing by that width is how such a file crashed them.
     public static func decode<T: NpyScalar>(_ data: Data, as _: T.Type, path: String) throws -> (shape: [Int], values: [T]) {
         let header = try parseHeader(data, path: path)
-        guard header.descr == T.npyDescr || (T.npyDescr.hasPrefix("|") && header.descr.dropFirst() == T.npyDescr.dropFirst()) else {
+        guard let wanted = NpyDType(T.npyDescr) else { preconditionFailure("\(T.self) has no plain npy dtype") }
+        let widenFloat32 = T.self == Double.self && header.dtype.kind == "f" && header.dtype.itemSize == 4
+        guard header.dtype.sameType(as: wanted) || widenFloat32 else {
             throw EventDataError.unsupportedDType(path: path, dtype: header.descr, expected: T.npyDescr)
         }
-        let expected = header.count * MemoryLayout<T>.stride
-        let actual = data.count - header.dataOffset
-        guard actual == expected else {
-            throw EventDataError.truncated(path: path, expectedBytes: expected, actualBytes: actual)
+        if let axis = header.shape.dropFirst().firstIndex(of: 0) {
+            throw EventDataError.notNpy(path: path,
+                reason: "shape \(shapeText(header.shape)) has length 0 on axis \(axis): rows without columns hold no data")
         }
-        var values = [T](unsafeUninitializedCapacity: header.count) { buffer, initialized in
+        let actual = data.count - header.dataOffset
+        guard actual == header.dataBytes else {
+            throw EventDataError.truncated(path: path, expectedBytes: header.dataBytes, actualBytes: actual)
+        }
+        let fileOrder: [T]
+        if widenFloat32 {
+            // T is Double here, so the cast is an identity the compiler cannot see.
+            fileOrder = unsafeBitCast(elements(Float.self, of: data, header: header).map(Double.init), to: [T].self)
+        } else {
+            fileOrder = elements(T.self, of: data, header: header)
+        }
+        let values = header.fortranOrder ? rowMajor(fortranOrder: fileOrder, shape: header.shape) : fileOrder
+        return (header.shape, values)
+    }
+
+    /// The header's `count` elements as `E`, byte-swapped when the file is big-endian.
+    private static func elements<E>(_: E.Type, of data: Data, header: Header) -> [E] {
+        let size = MemoryLayout<E>.stride
+        precondition(size == header.dtype.itemSize)
+        return [E](unsafeUninitializedCapacity: header.count) { buffer, initialized in
+            let destination = UnsafeMutableRawBufferPointer(buffer)
             data.withUnsafeBytes { raw in
-                let source = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                let source = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset ..< header.dataOffset + header.dataBytes])
+                destination.copyMemory(from: source)
+            }
+            if header.dtype.needsByteSwap {
+                for start in stride(from: 0, to: header.dataBytes, by: size) {
+                    var low = start, high = start + size - 1
+                    while low < high { destination.swapAt(low, high); low += 1; high -= 1 }
+                }
             }
             initialized = header.count
         }
-        if values.isEmpty { values = [] }
-        return (header.shape, values)
+    }
+
+    /// Reorders column-major values of `shape` into row-major order: element (i₀, …, iₖ) sits at
+    /// i₀ + n₀·(i₁ + n₁·(…)) in the file and at ((i₀·n₁ + i₁)·n₂ + …) in the result.
+    static func rowMajor<E>(fortranOrder values: [E], shape: [Int]) -> [E] {
+        guard shape.count > 1, !values.isEmpty else { return values }
+        if shape.count == 2 {
+            let rows = shape[0], columns = shape[1]
+            return [E](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+                for row in 0..<rows {
+                    for column in 0..<columns {
+                        (buffer.baseAddress! + row * columns + column).initialize(to: values[column * rows + row])
+                    }
+                }
+                initialized = values.count
+            }
+        }
+        // General rank: walk the result in order with an odometer over the index, keeping the
+        // matching column-major offset up to date.
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        var offset = 0
+        var result: [E] = []
+        result.reserveCapacity(values.count)
+        for _ in 0..<values.count {
+            result.append(values[offset])
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += strides[axis]
+                if index[axis] < shape[axis] { break }
+                offset -= strides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
     }
 
     /// Reads a `.npy` file of element type `T`.

@@ -30,6 +30,11 @@ public enum ProvenanceError: LocalizedError, Equatable, Sendable {
     case invalidFinishStatus(id: Int64, path: String)
     /// `snapshot(to:)` could not write the copy.
     case snapshotFailed(destination: String, path: String, reason: String)
+    /// The store's schema holds objects this build does not write (triggers, views, other
+    /// tables or indexes, altered definitions); it was refused without running any of them.
+    case foreignSchema(path: String, objects: [String])
+    /// A store from an archive could not be copied into clean form; `reason` says why.
+    case importFailed(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -60,6 +65,11 @@ public enum ProvenanceError: LocalizedError, Equatable, Sendable {
             return "Run \(id) in \(path) cannot be finished as 'running'; finish it as succeeded, failed or interrupted."
         case let .snapshotFailed(destination, path, reason):
             return "Could not copy the provenance store \(path) to \(destination): \(reason). Check that the destination folder exists and is writable."
+        case let .foreignSchema(path, objects):
+            let shown = objects.prefix(8).joined(separator: ", ") + (objects.count > 8 ? " and \(objects.count - 8) more" : "")
+            return "\(path) holds SQL that this Refinery does not write: \(shown). A provenance store is data, not code, so Refinery refused it without running any of it. Unpack the workspace again from a trusted archive, or remove those objects with sqlite3 if you trust the file."
+        case let .importFailed(path, reason):
+            return "The provenance store \(path) from the archive cannot be copied into a clean store: \(reason). The archive is damaged or was not written by Refinery."
         }
     }
 

@@ -34,8 +34,10 @@ public final class ProvenanceStore: Sendable {
     /// Opens `<root>/provenance.sqlite`, creating or migrating it, then marks runs whose
     /// process is gone as interrupted.
     ///
-    /// A file that is not SQLite, or a store from a newer Refinery, is refused without being
-    /// modified (checked on the raw bytes and through a read-only connection first).
+    /// A file that is not SQLite, a store from a newer Refinery, or one whose schema holds
+    /// anything this build does not write (triggers, views, other tables; `StoreSchema`) is
+    /// refused without being modified (checked on the raw bytes and through a read-only,
+    /// hardened connection first).
     public static func open(workspace root: URL) throws -> ProvenanceStore {
         let root = root.standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -82,6 +84,8 @@ public final class ProvenanceStore: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "Refinery.Provenance"
         configuration.prepareDatabase { db in
+            // Before any statement: no SQL the file carries may run with side effects.
+            try ForeignStoreHardening.applyToOwnStore(db)
             // In WAL mode NORMAL is crash-safe (a killed process loses nothing committed); it
             // skips the fsync per commit, which keeps recording far below 1% of a train run.
             try db.cachedExecute("PRAGMA synchronous = NORMAL")
@@ -102,7 +106,12 @@ public final class ProvenanceStore: Sendable {
         while true {
             attempt += 1
             do {
-                try pool.write { db in try StoreFileInspector.refuseNewer(db, path: path) }
+                try pool.write { db in
+                    try StoreFileInspector.refuseNewer(db, path: path)
+                    // Under the write lock and before any write: a trigger or view in the
+                    // file must never run, on this or any later command.
+                    try StoreSchema.refuseForeign(db, path: path)
+                }
                 try migrator.migrate(pool)
                 return
             } catch let error as ProvenanceError {

@@ -3,7 +3,8 @@ import GRDB
 
 /// Looks at an existing store file before `DatabasePool` opens it, because opening for writing
 /// already changes a file (WAL mode is set in its header, migrations run). A file that is not
-/// SQLite, or a store from a newer Refinery, must be refused byte-identical.
+/// SQLite, a store from a newer Refinery, or one carrying SQL this build does not write, must
+/// be refused byte-identical.
 enum StoreFileInspector {
     /// The first 16 bytes of every SQLite 3 database file.
     static let sqliteHeader = Array("SQLite format 3\0".utf8)
@@ -28,10 +29,14 @@ enum StoreFileInspector {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(ProvenanceStore.busyTimeout)
+        configuration.prepareDatabase { db in try ForeignStoreHardening.applyToForeignFile(db) }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
-            try queue.read { db in try refuseNewer(db, path: path) }
+            try queue.read { db in
+                try refuseNewer(db, path: path)
+                try StoreSchema.refuseForeign(db, path: path)
+            }
         } catch let error as ProvenanceError {
             throw error
         } catch let error as DatabaseError {

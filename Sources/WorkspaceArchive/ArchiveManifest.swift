@@ -66,8 +66,14 @@ public struct ArchiveManifest: Codable, Equatable, Sendable {
     /// Free-form facts the caller wants recorded (e.g. the pack command line).
     public var extra: [String: String]
 
-    /// Total bytes of the stored members: what unpacking writes.
-    public var totalSize: Int64 { members.reduce(0) { $0 + $1.size } }
+    /// Total bytes of the stored members: what unpacking writes. Saturates rather than traps
+    /// (a decoded manifest's sizes are checked to add up without overflow).
+    public var totalSize: Int64 {
+        members.reduce(0) { total, member in
+            let (sum, overflow) = total.addingReportingOverflow(member.size)
+            return overflow ? Int64.max : sum
+        }
+    }
 
     /// The manifest's canonical bytes: sorted keys, pretty printed, so equal manifests give
     /// equal archives.
@@ -107,6 +113,14 @@ public struct ArchiveManifest: Codable, Equatable, Sendable {
     func validate(archivePath: String) throws {
         func fail(_ reason: String) -> WorkspaceArchiveError {
             .invalidManifest(path: archivePath, reason: reason)
+        }
+        // Sizes are summed here once, overflow-checked: a member of 2⁶³−1 bytes next to any
+        // other used to trap in the limit check of `unpack` before it could refuse.
+        var total: Int64 = 0
+        for (path, size) in members.map({ ($0.path, $0.size) }) + omitted.map({ ($0.path, $0.size) }) {
+            let (sum, overflow) = total.addingReportingOverflow(max(size, 0))
+            guard !overflow else { throw fail("entry '\(path)' takes the sizes beyond 2⁶³−1 bytes in total") }
+            total = sum
         }
         var seen = Set<String>()
         let entries = members.map { ($0.path, $0.size, $0.sha256) } + omitted.map { ($0.path, $0.size, $0.sha256) }

@@ -13,7 +13,8 @@ enum Unpacker {
         // The manifest is read before the file system is touched: a non-archive creates nothing.
         let archive = try ManifestedArchive(url: url)
         let manifest = archive.manifest
-        try checkDeclaredSize(manifest, limit: options.maxTotalBytes)
+        let limit = try options.limit(for: url)
+        try checkDeclaredSize(manifest, limit: limit)
 
         let target = directory.standardizedFileURL.path
         let createdTarget = try prepare(target: target, force: options.force)
@@ -32,7 +33,10 @@ enum Unpacker {
             throw WorkspaceArchiveError.io(path: staging, reason: "cannot create the staging directory")
         }
 
-        let written = try extract(archive, into: staging, limit: options.maxTotalBytes)
+        let written = try extract(archive, into: staging, limit: limit)
+        if let vet = options.vetStagedMember {
+            for member in manifest.members { try vet(member, URL(fileURLWithPath: staging + "/" + member.path)) }
+        }
         try place(manifest.members, from: staging, into: target, force: options.force)
         try FileManager.default.removeItem(atPath: staging)
         succeeded = true
@@ -40,12 +44,14 @@ enum Unpacker {
     }
 
     /// Refuses up front an archive whose manifest already promises more than `limit`; the
-    /// count while reading still guards against a manifest that lies.
+    /// count while reading still guards against a manifest that lies. (The manifest's sizes
+    /// were checked not to overflow when it was decoded; the sum here stops at the limit.)
     private static func checkDeclaredSize(_ manifest: ArchiveManifest, limit: Int64) throws {
         var total: Int64 = 0
         for member in manifest.members {
-            total += member.size
-            if total > limit { throw WorkspaceArchiveError.expansionLimitExceeded(member: member.path, limit: limit) }
+            let (sum, overflow) = total.addingReportingOverflow(member.size)
+            if overflow || sum > limit { throw WorkspaceArchiveError.expansionLimitExceeded(member: member.path, limit: limit) }
+            total = sum
         }
     }
 
@@ -178,10 +184,45 @@ enum Unpacker {
                 throw WorkspaceArchiveError.io(path: target + "/" + member.path, reason: "exists and is not a regular file")
             }
         }
+        let paths = Set(members.map(\.path))
         var directories = Set<String>()
         for member in members {
             try makeParents(of: member.path, under: target, known: &directories)
+            if isSQLiteDatabase(staging + "/" + member.path) {
+                try removeStaleSidecars(of: member.path, in: target, keeping: paths)
+            }
             try PosixFile.rename(staging + "/" + member.path, to: target + "/" + member.path)
+        }
+    }
+
+    /// SQLite's companions of a database file: a write-ahead log and its index, or a rollback
+    /// journal. SQLite applies a `-wal` it finds next to a database to that database without
+    /// checking they belong together, so a stale log left by an earlier workspace would turn
+    /// the unpacked store into a mixture of the two (in practice, back into the older store).
+    static let sqliteSidecarSuffixes = ["-wal", "-shm", "-journal"]
+
+    /// Whether the file starts with SQLite's 16-byte header: only databases have companions.
+    private static func isSQLiteDatabase(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 16)) == Data("SQLite format 3\0".utf8)
+    }
+
+    /// Removes `path`'s SQLite companions from `target` before the unpacked file takes its
+    /// place, unless the archive itself holds them. Only regular files and symlinks (the link
+    /// itself) are removed; anything else is refused.
+    private static func removeStaleSidecars(of path: String, in target: String, keeping members: Set<String>) throws {
+        for suffix in sqliteSidecarSuffixes where !members.contains(path + suffix) {
+            let sidecar = target + "/" + path + suffix
+            switch try PosixFile.kind(sidecar) {
+            case .none: continue
+            case .file, .symlink:
+                guard unlink(sidecar) == 0 else {
+                    throw WorkspaceArchiveError.io(path: sidecar, reason: "cannot remove the stale SQLite file: \(String(cString: strerror(errno)))")
+                }
+            case .directory, .other:
+                throw WorkspaceArchiveError.io(path: sidecar, reason: "exists and is not a regular file; '\(path)' cannot be unpacked next to it")
+            }
         }
     }
 }

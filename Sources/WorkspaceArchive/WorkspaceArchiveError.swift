@@ -49,7 +49,7 @@ public enum WorkspaceArchiveError: LocalizedError, Equatable, Sendable {
             let more = members.count > 5 ? " and \(members.count - 5) more" : ""
             return "the manifest lists \(shown)\(more) but the archive does not contain \(members.count == 1 ? "it" : "them"). The archive is truncated or was altered; re-create it with `refinery pack`."
         case let .expansionLimitExceeded(member, limit):
-            return "member '\(member)' would take the unpacked size beyond the limit of \(limit) bytes. Raise the limit (--max-bytes) if you trust this archive."
+            return "member '\(member)' would take the unpacked size beyond the limit of \(limit) bytes (by default \(UnpackOptions.defaultExpansionFactor) times the archive's size, at least 1 GiB). Raise the limit (--max-bytes) if you trust this archive."
         case let .destinationNotEmpty(path):
             return "\(path) exists and is not empty. Unpack into a new directory, or pass --force."
         case let .fileExists(path):

@@ -14,7 +14,7 @@ final class MaliciousArchiveTests: XCTestCase {
     /// holds a decoy `parent/outside.txt`) is exactly as before.
     @discardableResult
     func assertUnpackRefuses(_ fixture: FixtureArchive, name: String, member: String, expected: WorkspaceArchiveError,
-                             limit: Int64 = UnpackOptions.defaultMaxTotalBytes,
+                             limit: Int64? = nil,
                              file: StaticString = #filePath, line: UInt = #line) throws -> TestDirectory {
         let sandbox = try TestDirectory("refinery-malicious")
         let archive = sandbox.path("fixtures/\(name)")
@@ -25,7 +25,7 @@ final class MaliciousArchiveTests: XCTestCase {
 
     @discardableResult
     func assertUnpackRefuses(_ archive: URL, in sandbox: TestDirectory, member: String, expected: WorkspaceArchiveError,
-                             limit: Int64 = UnpackOptions.defaultMaxTotalBytes,
+                             limit: Int64? = nil,
                              file: StaticString = #filePath, line: UInt = #line) throws -> TestDirectory {
         try TestDirectory.write(["parent/outside.txt": Data("original\n".utf8)], under: sandbox.url)
         let before = TestDirectory.listing(sandbox.url)

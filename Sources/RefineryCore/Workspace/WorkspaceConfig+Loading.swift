@@ -19,7 +19,7 @@ extension WorkspaceConfig {
         }
         let node: Node
         do {
-            guard let parsed = try Yams.compose(yaml: text) else {
+            guard let parsed = try BoundedYAML.compose(text, path: path) else {
                 throw WorkspaceError.config(path: path, field: nil, problem: "is empty; expected a YAML mapping starting with 'schema: \(currentSchema)'")
             }
             node = parsed
