@@ -43,6 +43,9 @@ let package = Package(
         ]),
         // SVG plots of histograms and ratios.
         .target(name: "Charts"),
+        // Asimov limits (eqs. 10, 82, 94): the model, profiling through NLopt, intervals, contours.
+        .systemLibrary(name: "CNLopt", path: "Sources/CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
+        .target(name: "Inference", dependencies: ["CNLopt", "EventData"], swiftSettings: numerics),
         // The host's version and build commit.
         .plugin(name: "GitCommitPlugin", capability: .buildTool(), path: "Sources/GitCommitPlugin"),
         .target(name: "RefineryBuildInfo", plugins: ["GitCommitPlugin"]),
@@ -53,9 +56,11 @@ let package = Package(
         ]),
         .executableTarget(name: "refinery", dependencies: [
             "RefineryCore", "Provenance", "WorkspaceArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Inference",
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
             "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
+            "Inference",
         ], swiftSettings: numerics),
 
     ] + bundledPlugins.map {
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "TopPairSimulationTests", dependencies: ["TopPairSimulation"]),
         .testTarget(name: "EventDataTests", dependencies: ["EventData"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "EventData"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
         .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore"]),
