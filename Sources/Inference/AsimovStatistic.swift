@@ -75,6 +75,8 @@ public final class AsimovStatistic: @unchecked Sendable {
                 }
             }
         }
+        var dtEntries: [(Int, Int, Double)] = []
+        for a in 0..<nt { for j in 0..<nSA where dt[a * nSA + j] != 0 { dtEntries.append((a, j, dt[a * nSA + j])) } }
         var lnConst = 0.0
         for (i, la) in m.logAlpha { lnConst += x[i] * la }
         let laActive = activeLN.map { m.logAlpha[$0]! }
@@ -116,11 +118,9 @@ public final class AsimovStatistic: @unchecked Sendable {
                     guard order == .hessian else { continue }
                     let wei = we * inv
                     for j in 0..<q { slot[oSq + j] += wei * r[1 + p + j] }
-                    for j in 0..<nSA {
-                        var s = 0.0
-                        for a in 0..<nt { s += r[1 + c + a] * dt[a * nSA + j] }
-                        g[nPA + j] = s
-                    }
+                    // ∂T/∂ν_j over the non-zero ∂ν^A/∂ν_j only: each term touches at most its degree.
+                    for j in 0..<nSA { g[nPA + j] = 0 }
+                    for (a, j, v) in dtEntries { g[nPA + j] += r[1 + c + a] * v }
                     let wf = w + we
                     for a in 0..<nPA {
                         let ga = g[a]
