@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -35,6 +35,10 @@ bench-provenance: build
 
 bench-archive: build
 	$(BIN)/refinery-bench archive --megabytes 1024
+
+## Asimov limits at paper scale, against numpy + iminuit (scripts/asimov_numpy.py).
+bench-limits: build
+	$(BIN)/refinery-bench limits
 
 clean:
 	rm -rf .build

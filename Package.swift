@@ -43,6 +43,9 @@ let package = Package(
         ]),
         // SVG plots of histograms and ratios.
         .target(name: "Charts"),
+        // Asimov limits (eqs. 10, 82, 94): the model, profiling through NLopt, intervals, contours.
+        .systemLibrary(name: "CNLopt", path: "Sources/CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
+        .target(name: "Inference", dependencies: ["CNLopt", "EventData"], swiftSettings: numerics),
         // The host's version and build commit.
         .plugin(name: "GitCommitPlugin", capability: .buildTool(), path: "Sources/GitCommitPlugin"),
         .target(name: "RefineryBuildInfo", plugins: ["GitCommitPlugin"]),
@@ -57,10 +60,12 @@ let package = Package(
             "Provenance", "WorkspaceArchive", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "refinery", dependencies: [
-            "RefineryCore", "PluginHost", "Provenance", "WorkspaceArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RefineryCore", "PluginHost", "Provenance", "WorkspaceArchive", "Inference",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
             "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
+            "Inference",
         ], swiftSettings: numerics),
 
     ] + bundledPlugins.map {
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "TopPairSimulationTests", dependencies: ["TopPairSimulation"]),
         .testTarget(name: "EventDataTests", dependencies: ["EventData"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "EventData"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "EventData"]),

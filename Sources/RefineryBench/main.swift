@@ -10,9 +10,11 @@ case "bpt":
     BPTBenchmarks.run(args: Array(arguments.dropFirst()))
 case "archive":
     ArchiveBenchmarks.run(args: Array(arguments.dropFirst()))
+case "limits":
+    InferenceBenchmarks.run(args: Array(arguments.dropFirst()))
 case "provenance":
     ProvenanceBenchmarks.run(args: Array(arguments.dropFirst()))
 default:
-    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N]")
+    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N] | limits [--events N] [--only point|full]")
     exit(arguments.isEmpty ? 0 : 64)
 }

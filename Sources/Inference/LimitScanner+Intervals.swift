@@ -1,0 +1,74 @@
+import Foundation
+
+extension LimitScanner {
+    /// The 1-D interval of POI `poi` at `level` (q_θ of eq. 10 with N_θ = 1), the other POIs
+    /// profiled or fixed at 0, the nuisances profiled or frozen at 0, `frozenFactor`'s nuisances
+    /// frozen in addition.
+    public func interval(poi: Int, level: Double, otherPOIsProfiled: Bool = true, nuisances: NuisanceMode,
+                         frozenFactor: String? = nil) throws -> IntervalResult {
+        let frozen = Set(frozenFactor.map { model.nuisanceIndices(ofFactor: $0) } ?? [])
+        let free = freeParameters(scan: [poi], otherPOIsProfiled: otherPOIsProfiled, nuisances: nuisances, alsoFrozen: frozen)
+        let sigma = gaussianCovariance(scan: [poi], free: free)[0].squareRoot()
+        let range = scanRange(poi)
+        var ends: [Crossing] = []
+        for sign in [-1.0, 1.0] {
+            var warm: ProfilePoint? = nil
+            ends.append(try crossing(scan: [poi], direction: [sign], level: level, free: free,
+                                     tGuess: level.squareRoot() * sigma, tMax: range, warm: &warm))
+        }
+        return IntervalResult(poi: model.parameterNames[poi], level: level, otherPOIs: otherPOIsProfiled ? "profiled" : "fixed",
+                              nuisances: nuisances, frozenFactor: frozenFactor, lower: -ends[0].t, upper: ends[1].t,
+                              lowerClosed: ends[0].closed, upperClosed: ends[1].closed)
+    }
+
+    /// Every POI at every 1-D level, other POIs profiled and fixed at 0, nuisances profiled and frozen.
+    public func allIntervals() throws -> [IntervalResult] {
+        var out: [IntervalResult] = []
+        for poi in model.poiNames.indices {
+            for others in [true, false] {
+                for mode in NuisanceMode.allCases {
+                    for level in settings.levels1D {
+                        out.append(try interval(poi: poi, level: level, otherPOIsProfiled: others, nuisances: mode))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per POI the interval at `level` (default 3.84, 95% CL) with all nuisances profiled, all
+    /// frozen, and each factor frozen in turn, the other POIs profiled.
+    public func breakdown(level: Double = 3.84) throws -> [BreakdownRow] {
+        var rows: [BreakdownRow] = []
+        let factors = model.factorNames
+        for poi in model.poiNames.indices {
+            let all = try interval(poi: poi, level: level, nuisances: .profiled)
+            let none = try interval(poi: poi, level: level, nuisances: .frozen)
+            var results: [(String, IntervalResult)] = [("none", all), ("all", none)]
+            for f in factors { results.append((f, try interval(poi: poi, level: level, nuisances: .profiled, frozenFactor: f))) }
+            for (name, r) in results {
+                let ratio = r.width / all.width
+                rows.append(BreakdownRow(poi: model.poiNames[poi], frozen: name, lower: r.lower, upper: r.upper, width: r.width,
+                                         relativeWidth: ratio, impact: max(0, 1 - ratio * ratio).squareRoot()))
+            }
+        }
+        return rows
+    }
+
+    /// For each nuisance, its q = 1 profile interval with every other parameter profiled: how
+    /// much the Asimov data constrain it beyond its unit prior (eq. 9).
+    public func constraints() throws -> [ConstraintResult] {
+        try model.nuisanceIndices.map { j in
+            let free = (0..<model.parameterCount).filter { $0 != j }
+            let sigma = gaussianCovariance(scan: [j], free: free)[0].squareRoot()
+            var ends: [Crossing] = []
+            for sign in [-1.0, 1.0] {
+                var warm: ProfilePoint? = nil
+                ends.append(try crossing(scan: [j], direction: [sign], level: 1, free: free, tGuess: sigma,
+                                         tMax: settings.rangeInSigmas * max(sigma, 1), warm: &warm))
+            }
+            return ConstraintResult(nuisance: model.parameterNames[j], factor: model.factorOfParameter[j], floating: !model.constrained[j],
+                                    lower: -ends[0].t, upper: ends[1].t, width: 0.5 * (ends[0].t + ends[1].t), hessianWidth: sigma)
+        }
+    }
+}
