@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive
+bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
@@ -38,6 +38,7 @@ bench-archive: build
 
 ## Asimov limits at paper scale, against numpy + iminuit (scripts/asimov_numpy.py).
 bench-limits: build
+	@python3 -c 'import iminuit' 2>/dev/null || python3 -m pip install -q iminuit
 	$(BIN)/refinery-bench limits
 
 clean:

@@ -3,12 +3,14 @@
 # two commands work on a fresh machine. Safe to run repeatedly: it does nothing when every
 # package is present.
 set -eu
-needed="libsqlite3-dev libarchive-dev libnlopt-dev zstd python3-numpy"
+needed="libsqlite3-dev libarchive-dev libnlopt-dev zstd python3-numpy python3-scipy"
 missing=""
 for package in $needed; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
         # numpy may come from pip instead of Debian: accept either.
         if [ "$package" = python3-numpy ] && python3 -c 'import numpy' 2>/dev/null; then continue; fi
+        # The inference tests compare with scipy's minimizers (from Debian or pip).
+        if [ "$package" = python3-scipy ] && python3 -c 'import scipy' 2>/dev/null; then continue; fi
         missing="$missing $package"
     fi
 done

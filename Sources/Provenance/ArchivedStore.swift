@@ -121,7 +121,11 @@ public enum ArchivedStore {
         try StoreFileInspector.refuseNewer(db, path: path)
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-        guard version == ProvenanceSchema.version, applied == ProvenanceSchema.migrationNames.sorted() else {
+        // An archive of an earlier Refinery is at an earlier level: its rows are copied into a
+        // store of this build's schema (columns added since stay NULL).
+        let level = StoreSchema.level(of: found) ?? -1
+        let names = level >= 0 ? Array(ProvenanceSchema.migrationNames.prefix(level + 1)) : []
+        guard level >= 0, version == level + 1, applied == names.sorted() else {
             throw ProvenanceError.importFailed(path: path,
                 reason: "it records schema version \(version) and migrations \(applied), this build writes \(ProvenanceSchema.version) and \(ProvenanceSchema.migrationNames)")
         }
@@ -145,8 +149,9 @@ public enum ArchivedStore {
     /// AUTOINCREMENT counters.
     static func copyRows(from: Database, to: Database) throws {
         for table in StoreSchema.dataTables {
+            let present = Set(try Row.fetchAll(from, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0["name"] as String })
             let columns = try Row.fetchAll(to, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
-                .map { $0["name"] as String }
+                .map { $0["name"] as String }.filter(present.contains)
             let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let insert = try to.makeStatement(sql: "INSERT INTO main.\(table) (\(list)) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
             let rows = try Row.fetchCursor(from, sql: "SELECT \(list) FROM main.\(table) ORDER BY id")

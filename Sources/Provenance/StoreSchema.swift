@@ -17,16 +17,29 @@ enum StoreSchema {
         var description: String { "\(type) '\(name)'" }
     }
 
-    /// The objects of a store written by this build, by name.
-    static let expected: [String: Object] = {
+    /// The objects of a store at each schema level this build knows (after each migration, in
+    /// order), by name: a store written by an earlier Refinery, or one whose migration another
+    /// process is applying right now, is at an earlier level, not foreign.
+    static let levels: [[String: Object]] = {
         do {
-            let queue = try DatabaseQueue()
-            try ProvenanceSchema.migrator.migrate(queue)
-            return Dictionary(uniqueKeysWithValues: try queue.read(objects).map { ($0.name, $0) })
+            return try ProvenanceSchema.migrationNames.map { name in
+                let queue = try DatabaseQueue()
+                try ProvenanceSchema.migrator.migrate(queue, upTo: name)
+                return Dictionary(uniqueKeysWithValues: try queue.read(objects).map { ($0.name, $0) })
+            }
         } catch {
             preconditionFailure("the store schema cannot be created in memory: \(error)")
         }
     }()
+
+    /// The objects of a store written by this build, by name.
+    static var expected: [String: Object] { levels[levels.count - 1] }
+
+    /// The level (index into `levels`, migrations applied − 1) whose objects are exactly `found`.
+    static func level(of found: [Object]) -> Int? {
+        let byName = Dictionary(found.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return levels.lastIndex { $0 == byName }
+    }
 
     /// The tables whose rows a store's content is, in an order that respects their references.
     static let dataTables = ["runs", "artifacts", "edges", "surrogates"]
@@ -44,14 +57,16 @@ enum StoreSchema {
     /// With `requireAll`, objects this build writes that are missing are listed too.
     static func foreign(_ found: [Object], requireAll: Bool) -> [String] {
         var problems: [String] = []
+        if requireAll, level(of: found) != nil { return [] }
         for object in found {
-            guard let reference = expected[object.name] else {
+            let references = levels.compactMap { $0[object.name] }
+            guard !references.isEmpty else {
                 problems.append("\(object) (not written by Refinery)")
                 continue
             }
-            if reference != object { problems.append("\(object) (its definition differs from the one Refinery writes)") }
+            if !references.contains(object) { problems.append("\(object) (its definition differs from the one Refinery writes)") }
         }
-        if requireAll {
+        if requireAll && problems.isEmpty {
             let names = Set(found.map(\.name))
             for name in expected.keys.sorted() where !names.contains(name) {
                 problems.append("\(expected[name]!) (missing)")

@@ -39,7 +39,7 @@ struct UnpackCommand: ParsableCommand {
     @Argument(help: "The archive.") var archive: String
     @Argument(help: "The folder to create.") var directory: String
     @Flag(help: "Overwrite existing files.") var force = false
-    @Option(help: "Refuse archives that would expand beyond this many bytes (default 64 GiB).") var maxBytes: Int64?
+    @Option(help: "Refuse archives that would expand beyond this many bytes (default: \(UnpackOptions.defaultExpansionFactor) × the archive's size, at least 1 GiB).") var maxBytes: Int64?
     @Flag(help: "Print the unpacked files as JSON.") var json = false
 
     func run() throws {

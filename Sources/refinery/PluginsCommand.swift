@@ -23,7 +23,7 @@ struct PluginsCommand: ParsableCommand {
             """
         )
 
-        @Option(help: "A workspace whose plugins/ folder is searched first.")
+        @Option(name: [.short, .long], help: ArgumentHelp("A workspace whose plugins/ folder is searched first (default: the nearest folder holding refinery.yaml, from the current folder up, if any).", valueName: "dir"))
         var workspace: String?
 
         @Flag(help: "Print JSON.")
@@ -33,7 +33,9 @@ struct PluginsCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try self.workspace.map(Workspace.open)
+                // Outside any workspace the list is of the search path alone.
+                let found = self.workspace ?? Workspace.discover(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))?.path
+                let workspace = try found.map(Workspace.open)
                 let catalog = PluginCatalog(workspace: workspace, executable: currentExecutable,
                                             trustArchivedPlugins: trust.trustArchivedPlugins)
                 let entries = PluginListing.list(catalog: catalog,

@@ -1,5 +1,6 @@
 import BoostedParametricTree
 import Foundation
+import PluginHost
 import RefineryCore
 import XCTest
 

@@ -71,7 +71,7 @@ public enum Reproduction {
         for binary in binaries { log("will run archived plugin \(binary.path) sha256 \(binary.sha256)") }
         let directory = scratch ?? FileManager.default.temporaryDirectory.appendingPathComponent("refinery-reproduce-\(UUID().uuidString)")
         log("unpacking \(archive.path) into \(directory.path)")
-        _ = try WorkspaceArchive.unpack(archive, into: directory, options: UnpackOptions())
+        _ = try WorkspaceArchive.unpack(archive, into: directory, options: .forWorkspace())
         try ArchivedBinaries.record(manifest.members.map(\.sha256), archiveSHA256: nil, in: directory)
         let workspace = try Workspace.open(directory.path)
         var archived: [String: (sha256: String, kind: String)] = [:]

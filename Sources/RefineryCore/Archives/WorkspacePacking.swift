@@ -129,7 +129,7 @@ public enum WorkspacePacking {
     /// replayed; its input is the archive).
     public static func unpack(_ archive: URL, into directory: URL, force: Bool, maxTotalBytes: Int64?,
                               arguments: [String]) throws -> UnpackReport {
-        var options = UnpackOptions(force: force)
+        var options = UnpackOptions.forWorkspace(force: force)
         if let maxTotalBytes { options.maxTotalBytes = maxTotalBytes }
         let hashed = try HashedFile.of(archive.standardizedFileURL, kind: .archive)
         let report = try WorkspaceArchive.unpack(archive, into: directory, options: options)
@@ -144,5 +144,18 @@ public enum WorkspacePacking {
         let arguments: [String]
         var command: String { "unpack" }
         func run(_ context: StepContext) throws {}
+    }
+}
+
+extension UnpackOptions {
+    /// Unpacking a workspace: the archived store is data, not code. Before it is placed it is
+    /// checked against this build's exact schema and replaced by a clean copy of its rows (a
+    /// trigger, view or unknown object refuses the archive, naming it).
+    static func forWorkspace(force: Bool = false) -> UnpackOptions {
+        var options = UnpackOptions(force: force)
+        options.vetStagedMember = { member, staged in
+            if member.path == ProvenanceStore.fileName { try ArchivedStore.replaceWithCleanCopy(staged) }
+        }
+        return options
     }
 }

@@ -104,9 +104,12 @@ public enum Training {
     /// points determine its terms before any data set is made.
     public static func plan(_ entry: WorkspaceConfig.SystematicEntry, workspace: Workspace, catalog: PluginCatalog,
                             process: PluginProcess, trees: Int?) throws -> SystematicPlan {
-        let path = try catalog.locate(entry.plugin)
+        // Resolution hashes the binary (to tell copies from different plugins): that hash is
+        // the plugin's identity, not computed again.
+        let resolution = try catalog.resolve(entry.plugin)
+        let path = resolution.url
         let configJSON = ConfigValue.json(entry.config)
-        let pluginSHA256 = try PluginCatalog.identity(of: path)
+        let pluginSHA256 = resolution.sha256
         let description = try DescriptionCache.user().description(pluginSHA256: pluginSHA256, configJSON: configJSON) {
             try process.describe(path, configJSON: configJSON)
         }

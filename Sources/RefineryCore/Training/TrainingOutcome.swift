@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 
 extension Training {
     /// What `train` did for one systematic: its decision, then reused / trained / failed with
