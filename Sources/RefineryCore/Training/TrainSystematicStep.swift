@@ -12,7 +12,6 @@ struct TrainSystematicStep: Step {
     let workspace: Workspace
     let plan: SystematicPlan
     let identity: SurrogateIdentity
-    let reason: TrainReason
     let threads: Int
     let process: PluginProcess
     let progress: TrainingProgress

@@ -67,7 +67,7 @@ public enum Training {
                         progress.log("\(entry.name): reused (identity \(identity.key.prefix(12)) unchanged)")
                     case let .train(reason):
                         progress.log("\(entry.name): \(DecisionText.text(reason)); plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
-                        let step = TrainSystematicStep(workspace: workspace, plan: plan, identity: identity, reason: reason,
+                        let step = TrainSystematicStep(workspace: workspace, plan: plan, identity: identity,
                                                        threads: options.threads, process: process, progress: progress)
                         let finished = try runner.run(step, hashed: hashed)
                         let trained = finished.value

@@ -5,7 +5,6 @@ public enum TrainingError: LocalizedError, Equatable {
     case unknownSystematic(name: String, known: [String])
     case noSystematics(path: String)
     case failures([String])
-    case inputChanged(path: String)
 
     public var errorDescription: String? {
         switch self {
@@ -15,8 +14,6 @@ public enum TrainingError: LocalizedError, Equatable {
             return "\(path) lists no systematics. Add entries under 'systematics:' (see docs/workspace-config.md)."
         case let .failures(names):
             return "\(names.count) systematic(s) failed: \(names.joined(separator: ", ")); the others were trained and kept."
-        case let .inputChanged(path):
-            return "\(path) changed while the step was running; its outputs were not recorded. Run the command again."
         }
     }
 }
