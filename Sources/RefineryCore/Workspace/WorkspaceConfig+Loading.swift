@@ -97,7 +97,12 @@ extension WorkspaceConfig {
         for (index, entry) in systematics.enumerated() {
             try entry.learner?.validate(at: "systematics[\(index)].learner", path: path)
             try require(!entry.name.isEmpty, "systematics[\(index)].name", "must not be empty")
-            try require(seen.insert(entry.name).inserted, "systematics[\(index)].name", "'\(entry.name)' is listed twice; names must be unique")
+            // A systematic's name becomes a folder (synthetic/<name>, surrogates/<name>): it is a
+            // name, never a path, and unique however the file system folds case.
+            try require(FileName.isValid(entry.name), "systematics[\(index)].name",
+                        "'\(entry.name)' is not a valid name: \(FileName.rule)")
+            try require(seen.insert(entry.name.lowercased()).inserted, "systematics[\(index)].name",
+                        "'\(entry.name)' is listed twice (names are compared ignoring case); names must be unique")
         }
     }
 }
