@@ -77,28 +77,8 @@ public struct BITModel: Sendable, Equatable {
     /// The coefficient functions R̂_A(x), row-major `count × outputCount` (what a likelihood
     /// caches per event, eq. 94).
     public func coefficients(x: [Double], count: Int, threads: Int = 1) -> [Double] {
-        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
-        let k = outputCount
-        let eta = settings.learningRate
-        var result = [Double](repeating: 0, count: count * k)
-        let nf = featureCount
-        x.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                let x = x.baseAddress, out = out.baseAddress!
-                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
-                ParallelExecutor(threads: threads).forEach(tasks) { task in
-                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                        let row = x! + i * nf
-                        let o = out + i * k
-                        for tree in trees {
-                            let v = tree.leafCoefficients[tree.leaf(features: row)]
-                            for a in 0..<k { o[a] += eta * v[a] }
-                        }
-                    }
-                }
-            }
-        }
-        return result
+        trees.summedLeafCoefficients(x: x, count: count, featureCount: featureCount, width: outputCount,
+                                     learningRate: settings.learningRate, threads: threads)
     }
 
     /// POI names must be non-empty, unique plain identifiers (they name the outputs).

@@ -84,28 +84,8 @@ public struct BPTModel: Sendable, Equatable {
     /// The coefficient functions Δ_A(x) = Σ_b η Δ_{A,j_b(x)} (eq. 57), row-major
     /// `count × terms.count`.
     public func coefficients(x: [Double], count: Int, threads: Int = 1) -> [Double] {
-        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
-        let nt = terms.count
-        let eta = settings.learningRate
-        var result = [Double](repeating: 0, count: count * nt)
-        let nf = featureCount
-        x.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                let x = x.baseAddress, out = out.baseAddress!
-                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
-                ParallelExecutor(threads: threads).forEach(tasks) { task in
-                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                        let row = x! + i * nf
-                        let o = out + i * nt
-                        for tree in trees {
-                            let delta = tree.leafCoefficients[tree.leaf(features: row)]
-                            for a in 0..<nt { o[a] += eta * delta[a] }
-                        }
-                    }
-                }
-            }
-        }
-        return result
+        trees.summedLeafCoefficients(x: x, count: count, featureCount: featureCount, width: terms.count,
+                                     learningRate: settings.learningRate, threads: threads)
     }
 
     /// How often each feature is used in a split, over all trees.

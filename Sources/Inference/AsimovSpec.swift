@@ -81,7 +81,7 @@ public struct AsimovSpec: Codable, Sendable, Equatable {
 
     private static func checkKeys(_ object: [String: Any], allowed: [String], required: [String], at place: String, path: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            let hint = Suggest.closest(to: key, among: allowed).map { " Did you mean '\($0)'?" } ?? ""
+            let hint = Suggestion.closest(to: key, in: allowed).map { " Did you mean '\($0)'?" } ?? ""
             throw InferenceError.spec(path: path, reason: "unknown key '\(key)' at \(place).\(hint) Allowed: \(allowed.joined(separator: ", "))")
         }
         for key in required where object[key] == nil {

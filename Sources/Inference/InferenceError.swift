@@ -1,3 +1,4 @@
+import EventData
 import Foundation
 
 /// Everything the inference engine refuses, with the name, index or value involved.
@@ -32,7 +33,7 @@ public enum InferenceError: LocalizedError, Equatable {
         case let .invalidValue(name, value, reason):
             return "\(name) = \(value): \(reason)"
         case let .unknownParameter(name, known):
-            let hint = Suggest.closest(to: name, among: known).map { " Did you mean '\($0)'?" } ?? ""
+            let hint = Suggestion.closest(to: name, in: known).map { " Did you mean '\($0)'?" } ?? ""
             return "unknown parameter '\(name)'.\(hint) Known: \(known.joined(separator: ", "))"
         case let .notConverged(method, point, q, gradientNorm, iterations):
             let p = point.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.6g", $0.value))" }.joined(separator: " ")
@@ -44,29 +45,5 @@ public enum InferenceError: LocalizedError, Equatable {
         case let .spec(path, reason):
             return "\(path): \(reason)"
         }
-    }
-}
-
-/// "Did you mean" suggestions by edit distance, for names a user typed.
-public enum Suggest {
-    public static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
-        return best.0
-    }
-
-    /// Levenshtein distance.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where j <= b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -1,3 +1,4 @@
+import EventData
 import Foundation
 
 /// The keys a JSON document people write may hold, checked before decoding: Codable would
