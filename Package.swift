@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "BoostedParametricTree", swiftSettings: numerics),
         // The toy tt̄(2ℓ) simulation (shared/design/physics-toy.md).
         .target(name: "TopPairSimulation", swiftSettings: numerics),
-        // Columnar data sets on disk (.npy + manifest), hashing, atomic writes.
-        .target(name: "EventData", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Columnar data sets on disk (.npy + manifest), hashing, atomic writes (folders are
+        // swapped with the kernel's atomic exchange, which Swift's Glibc does not export).
+        .target(name: "CFileExchange"),
+        .target(name: "EventData", dependencies: ["CFileExchange", .product(name: "Crypto", package: "swift-crypto")]),
         // The provenance store: SQLite through GRDB over the system libsqlite3.
         .target(name: "Provenance", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Workspace archives through the system libarchive.

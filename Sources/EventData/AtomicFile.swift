@@ -1,3 +1,4 @@
+import CFileExchange
 import Foundation
 
 /// Atomic writes: a crash never leaves a half-written artifact under its final name.
@@ -41,25 +42,39 @@ public enum AtomicFile {
         }
     }
 
-    /// Replaces directory `destination` by `staged` (a complete directory written next to it).
-    /// The old directory, if any, is moved aside first and removed only after the rename.
+    /// Replaces directory `destination` by `staged` (a complete directory written next to it),
+    /// atomically: at every moment `destination` is either the whole old directory or the whole
+    /// new one, so a kill never leaves it missing or mixed. Where the kernel exchanges the two
+    /// names in one step (Linux `RENAME_EXCHANGE`), it does; elsewhere the old directory is
+    /// moved aside first (a kill between the two renames leaves it, whole, beside the
+    /// destination) and removed only after the rename.
     public static func replaceDirectory(_ destination: URL, with staged: URL) throws {
         let fm = FileManager.default
-        var aside: URL?
-        if fm.fileExists(atPath: destination.path) {
-            let old = destination.deletingLastPathComponent()
-                .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
-            try? fm.removeItem(at: old)
-            guard rename(destination.path, old.path) == 0 else {
-                throw EventDataError.io(path: destination.path, reason: "cannot move aside: \(String(cString: strerror(errno)))")
+        guard fm.fileExists(atPath: destination.path) else {
+            guard rename(staged.path, destination.path) == 0 else {
+                throw EventDataError.io(path: destination.path, reason: "rename failed: \(String(cString: strerror(errno)))")
             }
-            aside = old
+            return
+        }
+        if refinery_exchange_paths(staged.path, destination.path) == 0 {
+            // `staged` now names the old directory.
+            try? fm.removeItem(at: staged)
+            return
+        }
+        guard errno == EINVAL || errno == ENOSYS || errno == ENOTSUP else {
+            throw EventDataError.io(path: destination.path, reason: "cannot exchange with \(staged.lastPathComponent): \(String(cString: strerror(errno)))")
+        }
+        let old = destination.deletingLastPathComponent()
+            .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
+        try? fm.removeItem(at: old)
+        guard rename(destination.path, old.path) == 0 else {
+            throw EventDataError.io(path: destination.path, reason: "cannot move aside: \(String(cString: strerror(errno)))")
         }
         guard rename(staged.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            if let aside { _ = rename(aside.path, destination.path) }
+            _ = rename(old.path, destination.path)
             throw EventDataError.io(path: destination.path, reason: "rename failed: \(reason)")
         }
-        if let aside { try? fm.removeItem(at: aside) }
+        try? fm.removeItem(at: old)
     }
 }

@@ -59,7 +59,13 @@ public struct PluginCatalog: Sendable {
 
     /// Resolves `name`: a value containing `/` is a path, relative to the workspace (not the
     /// current folder); any other value is looked up in every folder of the search path.
-    public func resolve(_ name: String) throws -> PluginResolution {
+    /// - Parameter recorded: the SHA-256 the workspace's store recorded for the binary this
+    ///   name ran as before. When the name matches different binaries, it settles the choice
+    ///   only with the user's consent to run archived binaries, and only for the archived copy
+    ///   with exactly that hash: reproducing an archive on another machine, whose own build of
+    ///   a bundled plugin differs from the archived one, runs the recorded binary. In every
+    ///   other case different binaries under one name stay an error.
+    public func resolve(_ name: String, recorded: String? = nil) throws -> PluginResolution {
         if name.contains("/") {
             let base = workspaceRoot ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : base.appendingPathComponent(name)
@@ -81,7 +87,14 @@ public struct PluginCatalog: Sendable {
             }
         }
         guard let first = found.first else { throw PluginHostError.notFound(name: name, searched: searchPath.map(\.url.path)) }
-        guard Set(found.map(\.sha256)).count == 1 else { throw PluginHostError.ambiguous(name: name, paths: found.map(\.url.path)) }
+        guard Set(found.map(\.sha256)).count == 1 else {
+            if let recorded, trust.allowArchived,
+               let pinned = found.first(where: { $0.sha256 == recorded.lowercased() && trust.isArchived($0.url, sha256: $0.sha256) }) {
+                return PluginResolution(name: name, url: pinned.url, origin: pinned.origin, sha256: pinned.sha256,
+                                        candidates: found.map(\.url.path), chosenByRecord: true)
+            }
+            throw PluginHostError.ambiguous(name: name, paths: found.map(\.url.path))
+        }
         // Identical binaries in several places are one plugin (an archive carries copies of
         // the bundled ones); the copy that needs no consent is the one run.
         let chosen = found.first { !trust.isArchived($0.url, sha256: $0.sha256) } ?? first

@@ -23,9 +23,11 @@ public final class ProvenanceStore: Sendable {
     public let url: URL
     /// The workspace folder.
     public let workspaceRoot: URL
-    let pool: DatabasePool
+    /// A pool in WAL mode; for a store opened by `openForReading` on a workspace that cannot be
+    /// written, one read-only, immutable connection.
+    let pool: any DatabaseWriter
 
-    private init(pool: DatabasePool, url: URL, workspaceRoot: URL) {
+    init(pool: any DatabaseWriter, url: URL, workspaceRoot: URL) {
         self.pool = pool
         self.url = url
         self.workspaceRoot = workspaceRoot

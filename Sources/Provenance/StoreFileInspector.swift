@@ -13,17 +13,7 @@ enum StoreFileInspector {
     /// empty file (SQLite treats an empty file as an empty database) and for a known schema.
     static func refuseForeignOrNewer(_ url: URL) throws {
         let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        let head: [UInt8]
-        do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            head = Array(try handle.read(upToCount: sqliteHeader.count) ?? Data())
-        } catch {
-            throw ProvenanceError.unreadableStore(path: path, reason: error.localizedDescription)
-        }
-        if head.isEmpty { return }
-        guard head == sqliteHeader else { throw ProvenanceError.notSQLite(path: path) }
+        guard try refuseNotSQLite(url) else { return }
 
         // A read-only connection cannot modify the file, whatever it finds.
         var configuration = Configuration()
@@ -52,6 +42,24 @@ enum StoreFileInspector {
                 throw ProvenanceError.unreadableStore(path: path, reason: error.message ?? "\(error)")
             }
         }
+    }
+
+    /// Throws `notSQLite` unless the file starts with the SQLite header (on the raw bytes);
+    /// false for a missing or empty file.
+    static func refuseNotSQLite(_ url: URL) throws -> Bool {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        let head: [UInt8]
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            head = Array(try handle.read(upToCount: sqliteHeader.count) ?? Data())
+        } catch {
+            throw ProvenanceError.unreadableStore(path: path, reason: error.localizedDescription)
+        }
+        if head.isEmpty { return false }
+        guard head == sqliteHeader else { throw ProvenanceError.notSQLite(path: path) }
+        return true
     }
 
     /// Throws `newerSchema` when the store's `user_version` exceeds this build's, or when it

@@ -14,11 +14,23 @@ public struct VerifyReport: Codable, Sendable, Equatable {
         public var reason: String
     }
 
-    /// How many paths were checked (the latest recorded version of each).
+    /// How many paths were checked.
     public var checked: Int
     public var missing: [ArtifactEntry]
     public var modified: [Modified]
     public var unreadable: [Unreadable]
+    /// Files that are the version a run still going, or interrupted, recorded (see
+    /// `ProvenanceStore.verify`): not a problem, listed so that nothing is hidden.
+    public var unfinished: [ArtifactEntry] = []
+
+    public init(checked: Int, missing: [ArtifactEntry], modified: [Modified], unreadable: [Unreadable],
+                unfinished: [ArtifactEntry] = []) {
+        self.checked = checked
+        self.missing = missing
+        self.modified = modified
+        self.unreadable = unreadable
+        self.unfinished = unfinished
+    }
 
     public var isClean: Bool { missing.isEmpty && modified.isEmpty && unreadable.isEmpty }
 }

@@ -26,6 +26,7 @@ final class VerifyTests: XCTestCase {
         try Data("plugin".utf8).write(to: outsideFile)
         _ = try store.recordArtifact(run: run, role: .input, path: outsideFile.path, kind: .plugin,
                                      sha256: try sha256(of: outsideFile), size: 6)
+        try store.finishRun(run, status: .succeeded, message: nil)
 
         var hashed: [String] = []
         let hasher: (URL) throws -> String = { url in
@@ -59,5 +60,47 @@ final class VerifyTests: XCTestCase {
             return try sha256(of: url)
         }
         XCTAssertEqual(failing.unreadable.map(\.artifact.path), ["surrogates/intact.bpt"])
+    }
+
+    /// A step records its outputs, then moves them into place, then finishes: a run that is
+    /// still going (or was killed) may have recorded a version that is on disk or not yet.
+    func testVersionsOfUnfinishedRunsAreAcceptedAndListed() throws {
+        let workspace = try TestWorkspace()
+        let store = try workspace.open()
+        let first = try store.beginRun(command: "train", arguments: [], hostVersion: "1", hostCommit: "c")
+        let old = try workspace.write("surrogates/a/model.json", "old model")
+        _ = try store.recordArtifact(run: first, role: .output, path: "surrogates/a/model.json", kind: .surrogate, sha256: old.sha256, size: old.size)
+        try store.finishRun(first, status: .succeeded, message: nil)
+
+        let second = try store.beginRun(command: "train", arguments: [], hostVersion: "1", hostCommit: "c")
+        let newModel = try workspace.write("staging/model.json", "new model, longer")
+        _ = try store.recordArtifact(run: second, role: .output, path: "surrogates/a/model.json", kind: .surrogate,
+                                     sha256: newModel.sha256, size: newModel.size)
+        _ = try store.recordArtifact(run: second, role: .output, path: "surrogates/b/model.json", kind: .surrogate,
+                                     sha256: newModel.sha256, size: newModel.size)
+        let hasher: (URL) throws -> String = { try sha256(of: $0) }
+
+        // Killed before its exchange: the old files, and b never made.
+        let before = try store.verify(root: workspace.root, hash: hasher)
+        XCTAssertTrue(before.isClean, "\(before)")
+        XCTAssertEqual(before.unfinished, [])
+
+        // Killed after its exchange: the new file, listed as the unfinished run's.
+        try workspace.write("surrogates/a/model.json", "new model, longer")
+        let after = try store.verify(root: workspace.root, hash: hasher)
+        XCTAssertTrue(after.isClean, "\(after)")
+        XCTAssertEqual(after.unfinished.map(\.path), ["surrogates/a/model.json"])
+
+        // Anything else is still a modification, reported against the finished version.
+        try workspace.write("surrogates/a/model.json", "edited by hand")
+        let edited = try store.verify(root: workspace.root, hash: hasher)
+        XCTAssertEqual(edited.modified.map(\.artifact.sha256), [old.sha256])
+
+        // Once the run finished, only its version counts.
+        try store.finishRun(second, status: .succeeded, message: nil)
+        try workspace.write("surrogates/a/model.json", "old model")
+        let finished = try store.verify(root: workspace.root, hash: hasher)
+        XCTAssertEqual(finished.modified.map(\.artifact.path), ["surrogates/a/model.json"])
+        XCTAssertEqual(finished.missing.map(\.path), ["surrogates/b/model.json"])
     }
 }

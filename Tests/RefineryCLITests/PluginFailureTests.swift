@@ -73,6 +73,19 @@ final class PluginFailureTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("surrogates/JES/model.json").path))
     }
 
+    /// Numbers in a plugin's description are range-checked (issue 11, bounded parsing): each
+    /// refused within a second, naming the plugin and the limit.
+    func testAbsurdOrNonFiniteSpecNumbersAreRefusedNamingTheLimit() throws {
+        for (define, expected) in [("MILLION_BASE_POINTS", "declares 1000000 base points; the host accepts at most 4096"),
+                                   ("NAN_BASE_POINT", "base point 1 has nu_bad = nan"),
+                                   ("INFINITE_LEARNING_RATE", "default learning rate inf is not in (0, 1]")] {
+            let start = Date()
+            let result = try train(defines: [define])
+            assertFailsCleanly(result, mentions: [expected, "Misbehaving", pluginPath])
+            XCTAssertLessThan(Date().timeIntervalSince(start), 30, "\(define) must fail fast")
+        }
+    }
+
     func testWellBehavedFixtureTrains() throws {
         let result = try train(defines: [])
         XCTAssertEqual(result.status, 0, result.all)

@@ -52,7 +52,14 @@ public enum WorkspacePacking {
 
         var command: String { "pack" }
 
+        /// The store's snapshot and the files are read under the commit lock, held
+        /// exclusively: no step commits in between, so every packed folder is whole and every
+        /// packed file's record is in the packed store.
         func run(_ context: StepContext) throws -> Packed {
+            try CommitLock.with(context.layout, .exclusive) { try pack(context) }
+        }
+
+        private func pack(_ context: StepContext) throws -> Packed {
             let workspace = context.workspace
             let layout = context.layout
             let snapshot = layout.storeSnapshot(tag: .current)

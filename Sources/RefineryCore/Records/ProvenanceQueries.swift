@@ -19,11 +19,12 @@ public enum ProvenanceQueries {
         }
     }
 
-    /// Opens an existing store (never creates one for a query).
+    /// Opens an existing store (never creates one for a query); read-only where the workspace
+    /// cannot be written.
     public static func open(_ workspace: Workspace) throws -> ProvenanceStore {
         let path = workspace.layout.store
         guard FileManager.default.fileExists(atPath: path.path) else { throw QueryError.noStore(path: path.path) }
-        return try ProvenanceStore.open(workspace: workspace.root)
+        return try ProvenanceStore.openForReading(workspace: workspace.root)
     }
 
     /// One version of a systematic's surrogate and what changed from the previous one.
@@ -74,7 +75,8 @@ public enum ProvenanceQueries {
         let inputs = Result { try TrainingInputs(layout: workspace.layout) }
         return workspace.config.systematics.map { entry in
             do {
-                let plan = try Training.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: trees)
+                let plan = try Training.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: trees,
+                                             recorded: try store.latestSurrogate(systematic: entry.name)?.pluginSHA256)
                 let decision = try Refinement.decide(identity: inputs.get().identity(plan), plan: plan, store: store, layout: workspace.layout)
                 return StaleEntry(systematic: entry.name, decision: decision)
             } catch {
@@ -151,6 +153,7 @@ public enum ProvenanceQueries {
         lines += report.missing.map { "MISSING   \($0.path) (sha256 \($0.sha256.prefix(16))…)" }
         lines += report.modified.map { "MODIFIED  \($0.artifact.path) (recorded \($0.artifact.sha256.prefix(16))…, now \($0.actualSHA256.map { String($0.prefix(16)) } ?? "?")…)" }
         lines += report.unreadable.map { "UNREADABLE \($0.artifact.path): \($0.reason)" }
+        lines += report.unfinished.map { "UNFINISHED \($0.path): the version recorded by run \($0.createdByRun), which has not finished (still running, or interrupted)" }
         if report.isClean { lines.append("all files match their recorded hashes") }
         return lines.joined(separator: "\n")
     }

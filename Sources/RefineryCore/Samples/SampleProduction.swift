@@ -65,18 +65,30 @@ public enum SampleProduction {
         // The store is opened first even for a reuse: a damaged or newer store is refused
         // before anything is decided.
         let store = try ProvenanceStore.open(workspace: workspace.root)
+        Leftovers.remove(layout)
         let targets = Target.all(layout, options: options, crossSectionPb: workspace.config.simulation.crossSectionPb)
-        if targets.allSatisfy({ $0.isUpToDate }) {
+        // A sample already on disk with exactly these settings is kept: after an interrupted
+        // `simulate` the next one finishes the rest without `--force`.
+        let upToDate = targets.map(\.isUpToDate)
+        if upToDate.allSatisfy({ $0 }) {
             log("samples are up to date (same seed, size and simulation settings): reusing them")
             return Outcome(status: .reused, samples: targets.map { Written(url: $0.url, events: $0.events, seconds: 0) })
         }
+        let pending = zip(targets, upToDate).filter { !$0.1 }.map(\.0)
         if !options.force {
-            for target in targets where FileManager.default.fileExists(atPath: target.url.path) {
+            for target in pending where FileManager.default.fileExists(atPath: target.url.path) {
                 throw EventDataError.outputExists(path: target.url.path)
             }
         }
-        let step = SimulateStep(options: options, targets: targets, log: log)
-        return Outcome(status: .simulated, samples: try StepRunner(workspace: workspace, store: store).run(step).value)
+        for (target, current) in zip(targets, upToDate) where current {
+            log("\(layout.relative(target.url)) is up to date: kept")
+        }
+        let step = SimulateStep(options: options, targets: pending, log: log)
+        let written = try StepRunner(workspace: workspace, store: store).run(step).value
+        let samples = targets.map { target in
+            written.first { $0.url == target.url } ?? Written(url: target.url, events: target.events, seconds: 0)
+        }
+        return Outcome(status: .simulated, samples: samples)
     }
 
     /// One sample to simulate.

@@ -31,17 +31,28 @@ struct TrainSystematicStep: Step {
         var learnerSeconds: Double
     }
 
+    /// Everything is staged first: the data sets in `synthetic/.<name>.staging-<tag>/`, the five
+    /// surrogate files in `surrogates/.<name>.staging-<tag>/`. Only the commit (under the
+    /// workspace's commit lock, shared) records them under their final names and then swaps
+    /// each staged folder with the recorded one in one atomic exchange, so a kill at any moment
+    /// leaves every folder wholly old or wholly new and each of its files a recorded version
+    /// (`provenance verify` clean), and `pack` never sees half of a retrain.
     func run(_ context: StepContext) throws -> Trained {
         let layout = workspace.layout
-        let files = layout.surrogate(plan.name)
+        let final = layout.surrogate(plan.name)
+        let family = try layout.inside(layout.syntheticFamily(plan.name))
         let points = plan.spec.basePoints
 
         // 1. Synthetic data sets, made in a child process and staged until all are valid.
         let pluginStart = Date()
-        let staging = layout.syntheticStaging(plan.name, tag: .current)
-        try? FileManager.default.removeItem(at: staging)
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: staging) }
+        let staging = try layout.inside(layout.syntheticStaging(plan.name, tag: .current))
+        let files = layout.surrogateStaging(plan.name, tag: .current)
+        _ = try layout.inside(files.folder)
+        for folder in [staging, files.folder] {
+            try? FileManager.default.removeItem(at: folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        defer { for folder in [staging, files.folder] { try? FileManager.default.removeItem(at: folder) } }
         let job = PluginWorker.Job(systematic: plan.name, plugin: plan.pluginPath, configJSON: plan.configJSON,
                                    nominal: layout.nominalSample.path,
                                    alternative: plan.kind == .alternative ? layout.alternativeSample.path : nil,
@@ -50,7 +61,6 @@ struct TrainSystematicStep: Step {
             progress.basePointProduced(systematic: plan.name, index: k, of: points.count, label: SyntheticValidator.label(points[k]))
         }
         if let sandbox { progress.log("\(plan.name): plugin worker sandbox: \(sandbox)") }
-        try AtomicFile.replaceDirectory(layout.syntheticFamily(plan.name), with: staging)
         let pluginSeconds = Date().timeIntervalSince(pluginStart)
 
         // 2. Training data: the nominal fiducial events and one sample per base point. Each
@@ -61,7 +71,7 @@ struct TrainSystematicStep: Step {
         var samples: [ClosureCheck.Sample] = []
         var dataSets: [(DataSet, read: Set<String>)] = []
         for k in points.indices {
-            let dataSet = try DataSet.open(layout.syntheticDataSet(plan.name, basePoint: k))
+            let dataSet = try DataSet.open(WorkspaceLayout.dataSet(in: staging, basePoint: k))
             let hasX = dataSet.manifest.column(named: "x") != nil
             dataSets.append((dataSet, hasX ? ["w", "x"] : ["w"]))
             let w = try dataSet.read("w", as: Double.self).values
@@ -85,58 +95,67 @@ struct TrainSystematicStep: Step {
         let model = try plan.heldOut.map { try trainer.train(data, holdingOut: $0, progress: report) } ?? trainer.train(data, progress: report)
         let learnerSeconds = Date().timeIntervalSince(learnStart)
 
-        // 3. The surrogate and its description. The record names the plugin by its identity
-        //    (SHA-256) and file name, not by where it happened to be installed, so that a
-        //    reproduction elsewhere gives the same bytes.
+        // 3. The surrogate and its description, staged. The record names the plugin by its
+        //    identity (SHA-256) and file name, not by where it happened to be installed, so
+        //    that a reproduction elsewhere gives the same bytes.
         let modelBytes = Data(model.encoded())
-        try AtomicFile.write(modelBytes, to: files.model)
-        let modelFile = HashedFile.written(modelBytes, to: files.model, kind: .surrogate)
         var portablePlan = plan
         portablePlan.pluginPath = URL(fileURLWithPath: plan.pluginPath).lastPathComponent
+        let modelFile = HashedFile.written(modelBytes, to: final.model, kind: .surrogate)
+        try AtomicFile.write(modelBytes, to: files.model)
         let record = SurrogateRecord(plan: portablePlan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256)
-        let recordFile = try Self.write(JSONEncoder.refinery.encode(record), to: files.record, kind: .report)
 
         // 4. Closure on the training base points.
         let closure = ClosureCheck.run(systematic: plan.name, model: model, nominalX: nominal.x, nominalW: nominal.w,
                                        names: nominal.names, units: nominal.units, basePoints: points, samples: samples,
                                        threads: threads)
-        let outputs = [
-            modelFile, recordFile,
-            try Self.write(Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), to: files.closurePlot, kind: .plot),
-            try Self.write(Data(ClosureCheck.table(closure).utf8), to: files.closureTable, kind: .report),
-            try Self.write(JSONEncoder.refinery.encode(closure), to: files.closureJSON, kind: .report),
+        let contents: [(Data, URL, URL, ArtifactKind)] = [
+            (try JSONEncoder.refinery.encode(record), files.record, final.record, .report),
+            (Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), files.closurePlot, final.closurePlot, .plot),
+            (Data(ClosureCheck.table(closure).utf8), files.closureTable, final.closureTable, .report),
+            (try JSONEncoder.refinery.encode(closure), files.closureJSON, final.closureJSON, .report),
         ]
+        var outputs = [modelFile]
+        for (data, staged, url, kind) in contents {
+            try AtomicFile.write(data, to: staged)
+            outputs.append(HashedFile.written(data, to: url, kind: kind))
+        }
 
-        // 5. The record: the data sets (hashes verified as they were read), the five files,
-        //    and the surrogate's identity pointing at the model's artifact.
-        let synthetic = try dataSets.flatMap { try Self.hashedFiles(of: $0.0, read: $0.read) }
-        _ = try context.record(outputs: synthetic)
-        let recorded = try context.record(outputs: outputs)
-        let surrogateID = try context.store.recordSurrogate(identity.entry(plan: plan, artifactID: recorded[0].artifactID,
-                                                                           seed: nominal.seed,
-                                                                           closureFigures: [layout.relative(files.closurePlot)],
-                                                                           runID: context.runID))
-        progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
+        // 5. The commit: the data sets (hashes verified as they were read) and the five files
+        //    recorded under their final names with the surrogate's identity, then both staged
+        //    folders exchanged with the recorded ones.
+        let synthetic = try dataSets.flatMap { try Self.hashedFiles(of: $0.0, read: $0.read, to: family) }
+        let surrogateID: Int64 = try CommitLock.with(layout, .shared) {
+            _ = try context.record(outputs: synthetic)
+            let recorded = try context.record(outputs: outputs)
+            let id = try context.store.recordSurrogate(identity.entry(plan: plan, artifactID: recorded[0].artifactID,
+                                                                      seed: nominal.seed,
+                                                                      closureFigures: [layout.relative(final.closurePlot)],
+                                                                      runID: context.runID))
+            try FileManager.default.createDirectory(at: layout.surrogates, withIntermediateDirectories: true)
+            try AtomicFile.replaceDirectory(family, with: staging)
+            try AtomicFile.replaceDirectory(try layout.inside(final.folder), with: files.folder)
+            return id
+        }
+        progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(final.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
                        pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds)
     }
 
-    /// Writes `data` atomically and returns it hashed from memory.
-    static func write(_ data: Data, to url: URL, kind: ArtifactKind) throws -> HashedFile {
-        try AtomicFile.write(data, to: url)
-        return HashedFile.written(data, to: url, kind: kind)
-    }
-
-    /// The files of a data set: the columns in `read` were verified against the manifest's
-    /// hashes as they were read and take those hashes; every other file is hashed. Sorted by name, like every recorded data set.
-    static func hashedFiles(of dataSet: DataSet, read: Set<String>) throws -> [HashedFile] {
+    /// The files of a staged data set, as they will be recorded in the family folder `family`:
+    /// the columns in `read` were verified against the manifest's hashes as they were read and
+    /// take those hashes; every other file is hashed. Sorted by name, like every recorded data set.
+    static func hashedFiles(of dataSet: DataSet, read: Set<String>, to family: URL) throws -> [HashedFile] {
+        let folder = family.appendingPathComponent(dataSet.url.lastPathComponent)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dataSet.url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         return try names.map { name in
-            let url = dataSet.url.appendingPathComponent(name)
+            let url = folder.appendingPathComponent(name)
+            let staged = dataSet.url.appendingPathComponent(name)
             if let column = dataSet.manifest.columns.first(where: { $0.file == name && read.contains($0.name) }) {
-                return HashedFile(url: url, kind: .synthetic, size: HashedFile.fileSize(url), sha256: column.sha256)
+                return HashedFile(url: url, kind: .synthetic, size: HashedFile.fileSize(staged), sha256: column.sha256)
             }
-            return try HashedFile.of(url, kind: .synthetic)
+            let hashed = try HashedFile.of(staged, kind: .synthetic)
+            return HashedFile(url: url, kind: .synthetic, size: hashed.size, sha256: hashed.sha256)
         }
     }
 }

@@ -41,7 +41,7 @@ public enum Training {
         return try recorder.perform { recorder in
             let inputs = try TrainingInputs(layout: layout)
             try recorder.record([inputs.configuration], role: .input)
-            StagingTag.removeAbandoned(in: layout.synthetic, marker: ".staging-")
+            Leftovers.remove(layout)
             let catalog = PluginCatalog(workspace: workspace, executable: options.executable,
                                         trustArchivedPlugins: options.trustArchivedPlugins)
             let process = PluginProcess(executable: options.executable, trust: catalog.trust)
@@ -50,7 +50,8 @@ public enum Training {
             for entry in entries {
                 var outcome = Outcome(name: entry.name)
                 do {
-                    let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees)
+                    let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees,
+                                             recorded: try recorder.store.latestSurrogate(systematic: entry.name)?.pluginSHA256)
                     outcome.plugin = .init(name: plan.pluginName, version: plan.pluginVersion, kind: plan.kind, sha256: plan.pluginSHA256,
                                            basePoints: plan.spec.basePoints.count, terms: plan.spec.terms.count, trees: plan.settings.trees)
                     let hashed = try inputs.files(for: plan)
@@ -101,12 +102,13 @@ public enum Training {
     }
 
     /// Resolves plugin, identity, spec and settings of one systematic; checks that its base
-    /// points determine its terms before any data set is made.
+    /// points determine its terms before any data set is made. `recorded` is the plugin hash
+    /// of the systematic's latest recorded surrogate (see `PluginCatalog.resolve(_:recorded:)`).
     public static func plan(_ entry: WorkspaceConfig.SystematicEntry, workspace: Workspace, catalog: PluginCatalog,
-                            process: PluginProcess, trees: Int?) throws -> SystematicPlan {
+                            process: PluginProcess, trees: Int?, recorded: String? = nil) throws -> SystematicPlan {
         // Resolution hashes the binary (to tell copies from different plugins): that hash is
         // the plugin's identity, not computed again.
-        let resolution = try catalog.resolve(entry.plugin)
+        let resolution = try catalog.resolve(entry.plugin, recorded: recorded)
         let path = resolution.url
         let configJSON = ConfigValue.json(entry.config)
         let pluginSHA256 = resolution.sha256

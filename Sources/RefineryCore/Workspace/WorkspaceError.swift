@@ -7,6 +7,8 @@ public enum WorkspaceError: LocalizedError, Equatable {
     case notAWorkspace(path: String)
     case missingSample(path: String, command: String)
     case notFound(searchedFrom: String)
+    case io(path: String, reason: String)
+    case outsideWorkspace(path: String, root: String)
 
     public var errorDescription: String? {
         switch self {
@@ -19,6 +21,10 @@ public enum WorkspaceError: LocalizedError, Equatable {
             return "\(path) is not a workspace folder (no \(WorkspaceConfig.fileName) inside)."
         case let .notFound(folder):
             return "no \(WorkspaceConfig.fileName) in \(folder) or any folder above it. Give the workspace with -w DIR, or run the command inside a workspace."
+        case let .io(path, reason):
+            return "\(path): \(reason)"
+        case let .outsideWorkspace(path, root):
+            return "refusing to write \(path): it resolves outside the workspace \(root) (through a symbolic link or '..'). Remove the link, or give a path inside the workspace."
         case let .missingSample(path, command):
             return "\(path) does not exist yet. Run `\(command)` first."
         }

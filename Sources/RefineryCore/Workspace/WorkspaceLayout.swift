@@ -29,14 +29,21 @@ public struct WorkspaceLayout: Sendable, Equatable {
     public func syntheticFamily(_ systematic: String) -> URL { synthetic.appendingPathComponent(systematic) }
     /// D(ν_k) of one systematic: `synthetic/<name>/nu<k>`.
     public func syntheticDataSet(_ systematic: String, basePoint k: Int) -> URL {
-        syntheticFamily(systematic).appendingPathComponent("nu\(k)")
+        Self.dataSet(in: syntheticFamily(systematic), basePoint: k)
     }
     /// Where a systematic's data sets are made before they replace the recorded ones.
     public func syntheticStaging(_ systematic: String, tag: StagingTag) -> URL {
         synthetic.appendingPathComponent(".\(systematic).staging-\(tag.suffix)")
     }
 
+    /// D(ν_k) inside a family folder (the recorded one or its staging folder).
+    public static func dataSet(in family: URL, basePoint k: Int) -> URL { family.appendingPathComponent("nu\(k)") }
+
     public var surrogates: URL { root.appendingPathComponent("surrogates") }
+    /// Where a surrogate's five files are written before they replace the recorded folder.
+    public func surrogateStaging(_ systematic: String, tag: StagingTag) -> SurrogateFiles {
+        SurrogateFiles(folder: surrogates.appendingPathComponent(".\(systematic).staging-\(tag.suffix)"))
+    }
     public func surrogate(_ systematic: String) -> SurrogateFiles {
         SurrogateFiles(folder: surrogates.appendingPathComponent(systematic))
     }
@@ -58,17 +65,44 @@ public struct WorkspaceLayout: Sendable, Equatable {
     /// Plugins that travel with the workspace (searched first; see docs/plugins.md).
     public var plugins: URL { root.appendingPathComponent("plugins") }
     public var cache: URL { root.appendingPathComponent(".cache") }
+    /// The lock that makes `pack`'s snapshot consistent with steps committing their outputs.
+    public var commitLock: URL { root.appendingPathComponent(".refinery.lock") }
     public var pluginDescriptionCache: URL { cache.appendingPathComponent("plugin-descriptions") }
     /// A private snapshot of the store made while packing.
     public func storeSnapshot(tag: StagingTag) -> URL {
-        root.appendingPathComponent(".provenance-snapshot-\(tag.suffix).sqlite")
+        root.appendingPathComponent("\(Self.snapshotPrefix)\(tag.suffix)\(Self.snapshotExtension)")
     }
+    /// The owner's tag of a store snapshot named `name`, nil for any other name.
+    public static func snapshotTag(_ name: String) -> StagingTag? {
+        guard name.hasPrefix(snapshotPrefix), name.hasSuffix(snapshotExtension) else { return nil }
+        return StagingTag(suffix: String(name.dropFirst(snapshotPrefix.count).dropLast(snapshotExtension.count)))
+    }
+    private static let snapshotPrefix = ".provenance-snapshot-"
+    private static let snapshotExtension = ".sqlite"
 
     /// Top-level folders packed into an archive, with the artifact kind of their files.
     public static let packedFolders: [(folder: String, kind: String)] = [
         ("samples", "sample"), ("synthetic", "synthetic"), ("surrogates", "surrogate"), ("plots", "plot"),
         ("reports", "report"), ("limits", "report"), ("validation", "report"), ("plugins", "plugin"),
     ]
+
+    /// `url`, checked to resolve inside the workspace before anything is written or deleted
+    /// there: its deepest existing ancestor, with symbolic links resolved, must be the root or
+    /// under it (a link planted in a workspace from someone else cannot redirect a write).
+    public func inside(_ url: URL) throws -> URL {
+        let target = url.standardizedFileURL
+        var existing = target
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            existing = existing.deletingLastPathComponent()
+        }
+        let resolvedRoot = root.resolvingSymlinksInPath().path
+        let resolved = existing.resolvingSymlinksInPath().path
+        let lexical = target.path == root.path || target.path.hasPrefix(root.path + "/")
+        guard lexical, resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
+            throw WorkspaceError.outsideWorkspace(path: url.path, root: root.path)
+        }
+        return target
+    }
 
     /// `url` relative to the root, for messages and records; URLs outside stay absolute.
     public func relative(_ url: URL) -> String {

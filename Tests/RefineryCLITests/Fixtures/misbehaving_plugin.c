@@ -31,6 +31,18 @@ static int32_t describe(const char *config, refinery_spec *spec, char *error, si
     spec->term_count = TERMS; spec->term_degrees = degrees; spec->term_parameters = parameters;
     spec->base_point_count = POINTS; spec->base_points = base_points;
     spec->trees = 10; spec->learning_rate = 0.2; spec->max_depth = 3; spec->min_node_size = 50;
+#ifdef MILLION_BASE_POINTS
+    static double many[1000000];
+    for (int i = 0; i < 1000000; i++) many[i] = (i % 2 ? 1.0 : -1.0) * (1 + i / 2);
+    spec->base_point_count = 1000000; spec->base_points = many;
+#endif
+#ifdef NAN_BASE_POINT
+    static const double nan_points[] = {-1.0, NAN};
+    spec->base_points = nan_points;
+#endif
+#ifdef INFINITE_LEARNING_RATE
+    spec->learning_rate = INFINITY;
+#endif
     return REFINERY_OK;
 }
 
@@ -73,13 +85,18 @@ static int32_t produce(void *instance, const refinery_sample *nominal, const dou
 static void release_dataset(void *instance, refinery_dataset *dataset) { (void)instance; free(dataset->w); dataset->w = NULL; }
 static void destroy(void *instance) { free(instance); }
 
+/* Builds of one plugin on two machines differ in bytes: -DBUILD_TAG=... stands for that. */
+#ifndef BUILD_TAG
+#define BUILD_TAG "machine A"
+#endif
+
 static const refinery_plugin_descriptor descriptor = {
 #ifdef WRONG_ABI
     REFINERY_PLUGIN_ABI_VERSION + 41,
 #else
     REFINERY_PLUGIN_ABI_VERSION,
 #endif
-    "Misbehaving", "0.0.1", "test fixture", REFINERY_KIND_REWEIGHT, "{}",
+    "Misbehaving", "0.0.1", "test fixture built on " BUILD_TAG, REFINERY_KIND_REWEIGHT, "{}",
     describe, create, produce, release_dataset, destroy
 };
 
