@@ -59,30 +59,36 @@ struct PluginsCommand: ParsableCommand {
         var name: String
 
         @Option(help: "reweight (eq. 31), calibrate (eq. 30) or alternative (section 5.3).")
-        var kind: String
+        var kind: SystematicKind
 
         @Option(help: "swift or c.")
-        var language = "swift"
+        var language = PluginScaffold.Language.swift
 
         @Option(help: "The folder to create the project in.")
         var output = "."
 
-        func validate() throws {
-            guard SystematicKind(rawValue: kind) != nil else {
-                throw ValidationError("--kind must be reweight, calibrate or alternative (got '\(kind)').")
-            }
-            guard PluginScaffold.Language(rawValue: language) != nil else {
-                throw ValidationError("--language must be swift or c (got '\(language)').")
-            }
+        @Flag(help: "Print the project folder and its files as JSON.")
+        var json = false
+
+        /// What `plugins new --json` prints.
+        struct Created: Encodable {
+            var folder: String
+            var files: [String]
         }
 
         func run() throws {
             try reportingErrors {
-                let folder = try PluginScaffold.create(name: name, kind: SystematicKind(rawValue: kind)!,
-                                                       language: PluginScaffold.Language(rawValue: language)!,
-                                                       parent: URL(fileURLWithPath: output))
+                let folder = try PluginScaffold.create(name: name, kind: kind, language: language, parent: URL(fileURLWithPath: output))
+                if json {
+                    let files = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
+                        .filter { !$0.hasPrefix(".") }.sorted()
+                    return try sayJSON(Created(folder: folder.path, files: files))
+                }
                 say("wrote \(folder.path); see its README.md to build and use it")
             }
         }
     }
 }
+
+extension SystematicKind: ExpressibleByArgument {}
+extension PluginScaffold.Language: ExpressibleByArgument {}

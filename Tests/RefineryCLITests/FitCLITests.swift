@@ -59,6 +59,55 @@ final class FitCLITests: XCTestCase {
         XCTAssertEqual(shape.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "(61, 5)")
     }
 
+    /// numpy's other layouts through the CLI: float32 (either byte order) and Fortran-ordered
+    /// arrays give the byte-identical model that the same values as float64 give, and the same
+    /// predictions.
+    func testFloat32AndFortranOrderArraysFitAndPredictLikeFloat64() throws {
+        let spec = try makeToy(events: 8000)
+        // Two features (a second, noise one) so that Fortran order really differs from C order;
+        // values exactly representable in float32. First as float64, C order.
+        func python(_ code: String) throws {
+            let result = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import numpy as np, sys, glob
+            d = sys.argv[1]
+            \(code)
+            """, directory.path])
+            XCTAssertEqual(result.status, 0, result.all)
+        }
+        try python("""
+        x = np.load(d + "/x0.npy")[:, 0]
+        noise = np.random.default_rng(3).normal(size=x.size)
+        np.save(d + "/x0.npy", np.stack([x, noise], axis=1).astype(np.float32).astype(np.float64))
+        for f in glob.glob(d + "/w*.npy"): np.save(f, np.load(f).astype(np.float32).astype(np.float64))
+        xt = np.linspace(-3, 3, 61)
+        np.save(d + "/xt.npy", np.stack([xt, xt[::-1]], axis=1).astype(np.float32).astype(np.float64))
+        """)
+        let reference = directory.appendingPathComponent("reference.json")
+        XCTAssertEqual(try CLI.run(["fit", spec.path, "-o", reference.path]).status, 0)
+        // The same values as float32, big- and little-endian, x in Fortran order.
+        try python("""
+        for k, f in enumerate(sorted(glob.glob(d + "/w*.npy"))): np.save(f, np.load(f).astype(">f4" if k % 2 else "<f4"))
+        x = np.asfortranarray(np.load(d + "/x0.npy").astype(">f4"))
+        np.save(d + "/x0.npy", x)
+        np.save(d + "/xt-f.npy", np.asfortranarray(np.load(d + "/xt.npy").astype("<f4")))
+        assert np.load(d + "/x0.npy").dtype == np.dtype(">f4")
+        assert b"'fortran_order': True" in open(d + "/x0.npy", "rb").read(200)
+        assert b"'fortran_order': True" in open(d + "/xt-f.npy", "rb").read(200)
+        """)
+        let converted = directory.appendingPathComponent("float32.json")
+        let fit = try CLI.run(["fit", spec.path, "-o", converted.path])
+        XCTAssertEqual(fit.status, 0, fit.all)
+        XCTAssertEqual(try Data(contentsOf: converted), try Data(contentsOf: reference), "float32 and Fortran-order inputs must train the same model")
+        var outputs: [Data] = []
+        for x in ["xt.npy", "xt-f.npy"] {
+            let out = directory.appendingPathComponent("t-\(x)")
+            let result = try CLI.run(["predict", converted.path, "--x", directory.appendingPathComponent(x).path, "--nu", "0.5,0.5", "-o", out.path])
+            XCTAssertEqual(result.status, 0, result.all)
+            outputs.append(try Data(contentsOf: out))
+        }
+        XCTAssertEqual(outputs[0], outputs[1], "a Fortran-ordered float32 x predicts like a C-ordered float64 one")
+    }
+
     func fitFails(_ spec: URL, mentioning texts: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try CLI.run(["fit", spec.path, "-o", directory.appendingPathComponent("m.json").path])
         XCTAssertEqual(result.status, 1, result.all, file: file, line: line)

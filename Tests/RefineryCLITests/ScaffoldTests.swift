@@ -81,5 +81,14 @@ final class ScaffoldTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
         let kind = try CLI.run(["plugins", "new", "Other", "--kind", "reweigh"])
         XCTAssertEqual(kind.status, 64, kind.all)
+        XCTAssertTrue(kind.stderr.contains("'reweight', 'calibrate' or 'alternative'"), kind.stderr)
+    }
+
+    func testNewPrintsTheProjectAsJSON() throws {
+        let result = try CLI.run(["plugins", "new", "Listed", "--kind", "calibrate", "--language", "c", "--output", Self.directory.path, "--json"])
+        XCTAssertEqual(result.status, 0, result.all)
+        let created = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(created["folder"] as? String, Self.directory.appendingPathComponent("Listed").path)
+        XCTAssertTrue((created["files"] as? [String] ?? []).contains("README.md"), result.stdout)
     }
 }
