@@ -35,10 +35,23 @@ public struct ClosureReport: Codable, Sendable, Equatable {
     public static let minimumEvents = 200
 
     public var systematic: String
+    /// On the events the surrogate learned from.
     public var basePoints: [BasePoint]
-    public var closes: Bool { basePoints.allSatisfy(\.closes) }
+    /// The criterion: on the held-out events when the surrogate was trained without them
+    /// (issue 15; docs/closure.md), else on its training events.
+    public var closes: Bool { (heldOut?.basePoints ?? basePoints).allSatisfy(\.closes) }
     /// Per observable and base point, the data and predicted ratios (for tests and plots).
     public var ratios: [ObservableRatios]
+    /// The same figures on the held-out events of the workspace's split; nil when the
+    /// surrogate learned from every event.
+    public var heldOut: HeldOut?
+
+    public struct HeldOut: Codable, Sendable, Equatable {
+        public var fraction: Double
+        public var seed: UInt64
+        public var basePoints: [BasePoint]
+        public var ratios: [ObservableRatios]
+    }
 
     public struct ObservableRatios: Codable, Sendable, Equatable {
         public var observable: String
@@ -65,6 +78,28 @@ enum ClosureCheck {
     struct Sample {
         var x: [Double]?
         var w: [Double]
+    }
+
+    /// Closure of a trained systematic. Without a split, on every event (as the surrogate
+    /// learned from every event); with one, on its training part and on its held-out part,
+    /// each sample split as the trainer split it (`BPTTrainingData.split(by:)`: reweighted
+    /// weights by the nominal's event index, own events by their own index).
+    static func run(systematic: String, model: BPTModel, nominal: NominalEvents, basePoints: [[Double]],
+                    samples: [Sample], heldOut split: HeldOutSplit?, threads: Int) -> ClosureReport {
+        func closure(_ part: (([Double]) -> [Double], ([Double]) -> [Double])?) -> ClosureReport {
+            let rows = part?.0 ?? { $0 }, weights = part?.1 ?? { $0 }
+            return run(systematic: systematic, model: model, nominalX: rows(nominal.x), nominalW: weights(nominal.w),
+                       names: nominal.names, units: nominal.units, basePoints: basePoints,
+                       samples: samples.map { Sample(x: $0.x.map(rows), w: weights($0.w)) },
+                       threads: threads)
+        }
+        guard let split else { return closure(nil) }
+        let width = nominal.width
+        // Own-event samples are split by their own index: `weights` and `rows` are per sample.
+        var report = closure(({ split.split(rows: $0, featureCount: width).training }, { split.split($0).training }))
+        let held = closure(({ split.split(rows: $0, featureCount: width).heldOut }, { split.split($0).heldOut }))
+        report.heldOut = .init(fraction: split.fraction, seed: split.seed, basePoints: held.basePoints, ratios: held.ratios)
+        return report
     }
 
     static func run(systematic: String, model: BPTModel, nominalX: [Double], nominalW: [Double], names: [String],
@@ -169,10 +204,28 @@ enum ClosureCheck {
             let unit = f < units.count && !units[f].isEmpty ? " [\(units[f])]" : ""
             return Panel(title: entry.observable, xLabel: entry.observable + unit, yLabel: "ratio to nominal",
                          series: series, reference: 1)
-        }
-        let failing = report.basePoints.filter { !$0.closes }.count
+        } + (report.heldOut.map { heldOut in heldOutPanels(heldOut, units: units) } ?? [])
+        let failing = (report.heldOut?.basePoints ?? report.basePoints).filter { !$0.closes }.count
         let verdict = failing == 0 ? "" : "; ✗ closure criterion not met at \(failing) base point\(failing == 1 ? "" : "s")"
-        return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal\(verdict)", panels: panels)
+        let heldOut = report.heldOut == nil ? "" : " (then the same on held-out events: the criterion)"
+        return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal\(heldOut)\(verdict)", panels: panels)
+    }
+
+    /// The held-out panels: one per observable, titled as such.
+    static func heldOutPanels(_ heldOut: ClosureReport.HeldOut, units: [String]) -> [Panel] {
+        heldOut.ratios.enumerated().map { f, entry in
+            var series: [StepSeries] = []
+            for (k, point) in heldOut.basePoints.enumerated() {
+                let label = "ν=(" + point.nu.map { String(format: "%g", $0) }.joined(separator: ",") + ") held-out"
+                series.append(StepSeries(label: "\(label) data", color: Palette.color(k + 1), dashed: true,
+                                         edges: entry.edges, values: entry.data[k]))
+                series.append(StepSeries(label: "\(label) surrogate\(point.closes ? "" : " ✗ closure not met")",
+                                         color: Palette.color(k + 1), edges: entry.edges, values: entry.prediction[k]))
+            }
+            let unit = f < units.count && !units[f].isEmpty ? " [\(units[f])]" : ""
+            return Panel(title: "\(entry.observable), held-out events", xLabel: entry.observable + unit, yLabel: "ratio to nominal",
+                         series: series, reference: 1)
+        }
     }
 
     /// The closure table in Markdown.
@@ -181,8 +234,17 @@ enum ClosureCheck {
                      "Criterion: |R_pred − R_data| ≤ 3σ_stat + \(ClosureReport.allowance) in every populated bin (docs/closure.md).", "",
                      "| base point | yield change (data) | yield change (surrogate) | worst |Δratio| | where | worst pull | largest effect | closes |",
                      "|---|---|---|---|---|---|---|---|"]
-        for row in report.basePoints {
-            lines.append("| (\(row.nu.map { String(format: "%g", $0) }.joined(separator: ", "))) | \(percent(row.yieldChangeData)) | \(percent(row.yieldChangePrediction)) | \(String(format: "%.4f", row.worstDifference)) | \(row.worstObservable) | \(String(format: "%.2f", row.worstPull)) | \(percent(row.largestEffect)) | \(row.closes ? "yes" : "NO") |")
+        guard let heldOut = report.heldOut else {
+            for row in report.basePoints {
+                lines.append("| (\(row.nu.map { String(format: "%g", $0) }.joined(separator: ", "))) | \(percent(row.yieldChangeData)) | \(percent(row.yieldChangePrediction)) | \(String(format: "%.4f", row.worstDifference)) | \(row.worstObservable) | \(String(format: "%.2f", row.worstPull)) | \(percent(row.largestEffect)) | \(row.closes ? "yes" : "NO") |")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        // Held-out columns beside the training ones; the verdict is the held-out one.
+        lines[2] = "Criterion: |R_pred − R_data| ≤ 3σ_stat + \(ClosureReport.allowance) in every populated bin, on the held-out events (fraction \(heldOut.fraction), seed \(heldOut.seed); docs/closure.md)."
+        lines[4] = "| base point | yield change (training data → surrogate) | yield change (held-out data → surrogate) | worst pull (training) | worst pull (held-out) | where (held-out) | largest effect | closes (held-out) |"
+        for (row, held) in zip(report.basePoints, heldOut.basePoints) {
+            lines.append("| (\(row.nu.map { String(format: "%g", $0) }.joined(separator: ", "))) | \(percent(row.yieldChangeData)) → \(percent(row.yieldChangePrediction)) | \(percent(held.yieldChangeData)) → \(percent(held.yieldChangePrediction)) | \(String(format: "%.2f", row.worstPull)) | \(String(format: "%.2f", held.worstPull)) | \(held.worstObservable) | \(percent(held.largestEffect)) | \(held.closes ? "yes" : "NO") |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

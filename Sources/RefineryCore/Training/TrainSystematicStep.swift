@@ -105,10 +105,10 @@ struct TrainSystematicStep: Step {
         try AtomicFile.write(modelBytes, to: files.model)
         let record = SurrogateRecord(plan: portablePlan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256)
 
-        // 4. Closure on the training base points.
-        let closure = ClosureCheck.run(systematic: plan.name, model: model, nominalX: nominal.x, nominalW: nominal.w,
-                                       names: nominal.names, units: nominal.units, basePoints: points, samples: samples,
-                                       threads: threads)
+        // 4. Closure on the training base points; with a held-out split, on the training part
+        //    and, for the criterion, on the held-out part (the trainer's own split of each sample).
+        let closure = ClosureCheck.run(systematic: plan.name, model: model, nominal: nominal, basePoints: points,
+                                       samples: samples, heldOut: plan.heldOut, threads: threads)
         let contents: [(Data, URL, URL, ArtifactKind)] = [
             (try JSONEncoder.refinery.encode(record), files.record, final.record, .report),
             (Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), files.closurePlot, final.closurePlot, .plot),
