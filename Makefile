@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits
+bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
@@ -35,6 +35,12 @@ bench-provenance: build
 
 bench-archive: build
 	$(BIN)/refinery-bench archive --megabytes 1024
+
+## simulate + train of tt2l at paper scale (EVENTS, TREES to change it): wall, peak RSS, overhead.
+EVENTS ?= 1200000
+TREES ?= 300
+bench-pipeline: build
+	python3 scripts/bench_pipeline.py $(BIN)/refinery $(EVENTS) $(TREES)
 
 ## Asimov limits at paper scale, against numpy + iminuit (scripts/asimov_numpy.py).
 bench-limits: build
