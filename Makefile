@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-cluster clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -40,6 +40,10 @@ bench-archive: build
 bench-limits: build
 	@python3 -c 'import iminuit' 2>/dev/null || python3 -m pip install -q iminuit
 	$(BIN)/refinery-bench limits
+
+## submit -> dependent job end on a one-node Slurm cluster vs local train (docs/cluster.md).
+bench-cluster: build
+	sh scripts/bench-cluster.sh $(BIN)
 
 clean:
 	rm -rf .build
