@@ -43,7 +43,7 @@ bench-limits: build
 
 ## submit -> dependent job end on a one-node Slurm cluster vs local train (docs/cluster.md).
 bench-cluster: build
-	sh scripts/bench-cluster.sh $(BIN)
+	bash scripts/bench-cluster.sh $(BIN)
 
 clean:
 	rm -rf .build

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # `make bench-cluster`: on a one-node Slurm cluster started here (scripts/slurm-cluster.sh),
 # the wall time of `refinery submit` to the end of its dependent job against a local
 # `refinery train` of the same workspace, and Slurm's scheduling overhead per task (an array
@@ -12,13 +12,13 @@ refinery=$(cd "$bin" && pwd)/refinery
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/refinery-bench-cluster.XXXXXX)
 cluster="$work/slurm"
-trap 'sh "$here/slurm-cluster.sh" stop "$cluster"; rm -rf "$work"' EXIT INT TERM
+trap 'bash "$here/slurm-cluster.sh" stop "$cluster"; rm -rf "$work"' EXIT INT TERM
 
 now() { python3 -c 'import time; print(f"{time.time():.3f}")'; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$2"; }
 
 t0=$(now)
-sh "$here/slurm-cluster.sh" start "$cluster" >/dev/null
+bash "$here/slurm-cluster.sh" start "$cluster" >/dev/null
 t1=$(now)
 export SLURM_CONF="$cluster/slurm.conf"
 cpus=$(nproc)

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A one-node Slurm cluster on this machine, entirely inside one directory, for the cluster
 # tests and `make bench-cluster` (docs/cluster.md):
 #
@@ -11,6 +11,18 @@
 # No accounting database (accounting_storage/none), no cgroups (proctrack/linuxproc,
 # task/none), so it runs in an unprivileged container as root.
 set -eu
+# Daemons must not inherit the caller's descriptors beyond 0-2: a caller that waits for the
+# end of a pipe or socket its child holds (Foundation's Process does, to detect the exit)
+# would otherwise wait for the daemons. Their start-up messages go to log/start.log.
+detached() {
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec "$@" </dev/null >>"$dir/log/start.log" 2>&1
+    )
+}
 action=${1:?usage: slurm-cluster.sh start|stop|env DIR}
 dir=${2:?usage: slurm-cluster.sh start|stop|env DIR}
 mkdir -p "$dir"
@@ -55,7 +67,7 @@ mkdir -p "$dir/munge" "$dir/run" "$dir/log" "$dir/state/ctld" "$dir/state/d"
 chmod 700 "$dir/munge"
 [ -f "$dir/munge/munge.key" ] || mungekey --create --keyfile="$dir/munge/munge.key" --bits=1024
 chmod 600 "$dir/munge/munge.key"
-munged --key-file="$dir/munge/munge.key" --socket="$munge_socket" \
+detached munged --key-file="$dir/munge/munge.key" --socket="$munge_socket" \
     --pid-file="$dir/run/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed" \
     --force
 
@@ -105,8 +117,8 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
 # Sbatch and friends read SLURM_CONF; the daemons take -f.
 export SLURM_CONF="$conf"
-slurmctld -f "$conf" -i
-slurmd -f "$conf" -N localhost
+detached slurmctld -f "$conf" -i
+detached slurmd -f "$conf" -N localhost
 i=0
 while [ $i -lt 300 ]; do
     state=$(scontrol show node localhost 2>/dev/null | sed -n 's/.*State=\([A-Z+_]*\).*/\1/p' | head -1)

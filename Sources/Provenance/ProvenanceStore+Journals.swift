@@ -14,6 +14,14 @@ extension ProvenanceStore {
         public var artifacts: Int
         public var edges: Int
         public var surrogates: Int
+
+        public init(journals: Int, runs: Int, artifacts: Int, edges: Int, surrogates: Int) {
+            self.journals = journals
+            self.runs = runs
+            self.artifacts = artifacts
+            self.edges = edges
+            self.surrogates = surrogates
+        }
     }
 
     /// Merges the journals' rows into this store in one write transaction. Every journal is

@@ -21,10 +21,10 @@ final class SlurmCluster {
         // A short path: Slurm and munge keep socket paths well below the 108-byte limit.
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("rslurm-\(UUID().uuidString.prefix(8))")
         let start = Date()
-        let result = try CLI.runProgram(URL(fileURLWithPath: "/bin/sh"), [Self.script.path, "start", directory.path])
+        let result = try CLI.runProgram(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "start", directory.path])
         startSeconds = Date().timeIntervalSince(start)
         guard result.status == 0 else {
-            _ = try? CLI.runProgram(URL(fileURLWithPath: "/bin/sh"), [Self.script.path, "stop", directory.path])
+            _ = try? CLI.runProgram(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "stop", directory.path])
             let logs = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("log").path)) ?? []
             let tails = logs.map { name -> String in
                 let text = (try? String(contentsOf: directory.appendingPathComponent("log/\(name)"), encoding: .utf8)) ?? ""
@@ -39,7 +39,7 @@ final class SlurmCluster {
 
     /// Stops the daemons this cluster started (pid files only) and removes its directory.
     func stop() {
-        _ = try? CLI.runProgram(URL(fileURLWithPath: "/bin/sh"), [Self.script.path, "stop", directory.path])
+        _ = try? CLI.runProgram(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "stop", directory.path])
         try? FileManager.default.removeItem(at: directory)
     }
 

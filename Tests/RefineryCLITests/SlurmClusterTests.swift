@@ -123,7 +123,11 @@ final class SlurmClusterTests: XCTestCase {
         XCTAssertTrue(steps.allSatisfy { $0[1] == "localhost" && $0[2] == "succeeded" }, "\(steps)")
         // Concurrency: tasks ran at the same time (two CPUs, one per task) and every run and
         // artifact of every task is there — five surrogate files each, one surrogate row each.
-        let overlapping = steps.indices.contains { i in steps.indices.contains { j in i != j && steps[i][3] < steps[j][4] && steps[j][3] < steps[i][4] } }
+        let intervals: [(start: String, end: String)] = steps.map { ($0[3], $0[4]) }
+        var overlapping = false
+        for (i, a) in intervals.enumerated() {
+            for (j, b) in intervals.enumerated() where i != j && a.start < b.end && b.start < a.end { overlapping = true }
+        }
         XCTAssertTrue(overlapping, "at least two tasks must have written the store at once: \(steps)")
         for step in steps {
             let outputs = try query(remote, "SELECT a.path FROM edges e JOIN artifacts a ON a.id = e.artifact_id WHERE e.run_id = \(step[5]) AND e.role = 'output' AND a.kind = 'surrogate'")
