@@ -98,6 +98,9 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+# A job that does not say how much memory it needs gets 1 GB per CPU, not the whole node
+# (which would run the tasks of an array one after the other).
+DefMemPerCPU=1024
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none

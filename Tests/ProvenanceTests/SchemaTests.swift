@@ -28,7 +28,7 @@ final class SchemaTests: XCTestCase {
         try store.close()
         let reopened = try workspace.open()
         XCTAssertEqual(try reopened.runs(limit: nil).map(\.id), [run])
-        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), 2)
+        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), ProvenanceStore.schemaVersion)
     }
 
     func testTheDatabaseRejectsValuesOutsideTheDocumentedSets() throws {

@@ -130,7 +130,7 @@ final class SlurmClusterTests: XCTestCase {
         }
         XCTAssertTrue(overlapping, "at least two tasks must have written the store at once: \(steps)")
         for step in steps {
-            let outputs = try query(remote, "SELECT a.path FROM edges e JOIN artifacts a ON a.id = e.artifact_id WHERE e.run_id = \(step[5]) AND e.role = 'output' AND a.kind = 'surrogate'")
+            let outputs = try query(remote, "SELECT a.path FROM edges e JOIN artifacts a ON a.id = e.artifact_id WHERE e.run_id = \(step[5]) AND e.role = 'output' AND a.path LIKE 'surrogates/%'")
             XCTAssertEqual(outputs.count, 5, "run \(step[5]): \(outputs)")
         }
         XCTAssertEqual(try query(remote, "SELECT COUNT(*) FROM surrogates"), [["\(names.count)"]])
