@@ -80,6 +80,12 @@ public struct ClusterJob: Sendable, Equatable, Codable {
     /// `SLURMD_NODENAME`: Slurm's name of the node (not necessarily its host name).
     public var node: String?
 
+    public init(job: String, arrayTask: Int?, node: String?) {
+        self.job = job
+        self.arrayTask = arrayTask
+        self.node = node
+    }
+
     /// What `runs.job_id` holds: `<array job>_<task>` for array tasks, `<job>` otherwise.
     public var recordedID: String { arrayTask.map { "\(job)_\($0)" } ?? job }
 
