@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline
+bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
@@ -46,6 +46,10 @@ bench-pipeline: build
 bench-limits: build
 	@python3 -c 'import iminuit' 2>/dev/null || python3 -m pip install -q iminuit
 	$(BIN)/refinery-bench limits
+
+## submit -> dependent job end on a one-node Slurm cluster vs local train (docs/cluster.md).
+bench-cluster: build
+	bash scripts/bench-cluster.sh $(BIN)
 
 clean:
 	rm -rf .build

@@ -3,7 +3,8 @@
 # two commands work on a fresh machine. Safe to run repeatedly: it does nothing when every
 # package is present.
 set -eu
-needed="libsqlite3-dev libarchive-dev libnlopt-dev zstd python3-numpy python3-scipy"
+# slurm-wlm and munge: the cluster tests bring up a one-node Slurm cluster (docs/cluster.md).
+needed="libsqlite3-dev libarchive-dev libnlopt-dev zstd python3-numpy python3-scipy slurm-wlm munge"
 missing=""
 for package in $needed; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

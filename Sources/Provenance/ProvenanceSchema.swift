@@ -8,10 +8,15 @@ import GRDB
 /// Every table and column is documented in docs/provenance.md (a test keeps the two in step).
 enum ProvenanceSchema {
     /// The schema version this build writes and understands (`PRAGMA user_version`).
-    static let version = 2
+    static var version: Int { migrationNames.count }
 
-    /// The migration names, in order. Never rename or edit a shipped one.
-    static let migrationNames = ["v1-core", "v2-steps"]
+    /// The migration names, in order. Never rename or edit a shipped one. Each migration sets
+    /// `user_version` to its position in this list (so branches adding migrations merge by
+    /// listing them in order).
+    static let migrationNames = ["v1-core", "v2-steps", "v4-cluster"]
+
+    /// The schema version a migration leaves (its position, from 1).
+    private static func level(_ name: String) -> Int { (migrationNames.firstIndex(of: name) ?? migrationNames.count) + 1 }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -22,6 +27,10 @@ enum ProvenanceSchema {
         migrator.registerMigration("v2-steps") { db in
             try db.execute(sql: v2Steps)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v4-cluster") { db in
+            try db.execute(sql: v4Cluster)
+            try db.execute(sql: "PRAGMA user_version = \(level("v4-cluster"))")
         }
         return migrator
     }
@@ -34,6 +43,12 @@ enum ProvenanceSchema {
         ALTER TABLE runs ADD COLUMN replay TEXT;
         ALTER TABLE runs ADD COLUMN job_id TEXT;
         ALTER TABLE surrogates ADD COLUMN alternative_sha256 TEXT;
+        """
+
+    /// Cluster runs: the Slurm node a run ran on (`SLURMD_NODENAME`), which may differ from the
+    /// machine's host name; the job and array task ids are in `job_id` (`<job>_<task>`).
+    private static let v4Cluster = """
+        ALTER TABLE runs ADD COLUMN node TEXT;
         """
 
     /// Version 1. Literal SQL so the documented schema is exactly what is written.

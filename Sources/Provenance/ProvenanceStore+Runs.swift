@@ -9,9 +9,9 @@ extension ProvenanceStore {
     ///   that the run is marked interrupted if that worker dies.
     /// - Parameter replay: the `refinery` arguments that redo this run as a step (`reproduce`
     ///   replays them); nil for runs that are not steps.
-    /// - Parameter jobID: the cluster job the run belongs to.
+    /// - Parameter jobID: the cluster job the run belongs to; `node`: the batch node it runs on.
     public func beginRun(command: String, arguments: [String], hostVersion: String, hostCommit: String,
-                         process: ProcessIdentity = .current, replay: [String]? = nil, jobID: String? = nil) throws -> Int64 {
+                         process: ProcessIdentity = .current, replay: [String]? = nil, jobID: String? = nil, node: String? = nil) throws -> Int64 {
         let argumentsJSON = try StoredJSON.encode(arguments)
         let replayJSON = try replay.map { try StoredJSON.encode($0) }
         let root = workspaceRoot.path
@@ -19,11 +19,11 @@ extension ProvenanceStore {
             try pool.write { db in
                 try db.cachedExecute("""
                     INSERT INTO runs (command, arguments, host_version, host_commit, started_at, status, pid,
-                                      pid_start_time, boot_id, host_name, cores, os, workspace_root, replay, job_id)
-                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      pid_start_time, boot_id, host_name, cores, os, workspace_root, replay, job_id, node)
+                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [command, argumentsJSON, hostVersion, hostCommit, StoredDate.now, process.pid,
                           process.startTime.map { Int64(clamping: $0) }, process.bootID, process.hostName,
-                          MachineDescription.cores, MachineDescription.operatingSystem, root, replayJSON, jobID])
+                          MachineDescription.cores, MachineDescription.operatingSystem, root, replayJSON, jobID, node])
                 return db.lastInsertedRowID
             }
         }
@@ -46,6 +46,28 @@ extension ProvenanceStore {
         try perform("list runs") {
             try pool.read { db in
                 try db.cachedRows("SELECT \(RunEntry.columns) FROM runs ORDER BY id DESC LIMIT ?", [limit ?? -1]).map(RunEntry.init(row:))
+            }
+        }
+    }
+
+    /// The runs recorded by one cluster job (`runs.job_id`, e.g. an array task `<job>_<task>`), oldest first.
+    public func runs(jobID: String) throws -> [RunEntry] {
+        try perform("list the runs of job \(jobID)") {
+            try pool.read { db in
+                try db.cachedRows("SELECT \(RunEntry.columns) FROM runs WHERE job_id = ? ORDER BY id", [jobID]).map(RunEntry.init(row:))
+            }
+        }
+    }
+
+    /// Whether a succeeded run of `command` used this exact file version as an input.
+    public func wasInput(path: String, sha256: String, ofSucceeded command: String) throws -> Bool {
+        try perform("look up the uses of \(path)") {
+            try pool.read { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM edges JOIN artifacts ON artifacts.id = edges.artifact_id JOIN runs ON runs.id = edges.run_id
+                                   WHERE artifacts.path = ? AND artifacts.sha256 = ? AND edges.role = 'input'
+                                     AND runs.command = ? AND runs.status = 'succeeded')
+                    """, arguments: [path, sha256, command]) ?? false
             }
         }
     }

@@ -41,12 +41,18 @@ public final class ProvenanceStore: Sendable {
     /// refused without being modified (checked on the raw bytes and through a read-only,
     /// hardened connection first).
     public static func open(workspace root: URL) throws -> ProvenanceStore {
+        try open(file: root.standardizedFileURL.appendingPathComponent(fileName), workspace: root)
+    }
+
+    /// Opens the store file `url` recording the workspace at `root` (paths relative to it):
+    /// the workspace's own store, or a cluster task's private journal (docs/cluster.md).
+    public static func open(file url: URL, workspace root: URL) throws -> ProvenanceStore {
         let root = root.standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ProvenanceError.workspaceMissing(path: root.path)
         }
-        let url = root.appendingPathComponent(fileName)
+        let url = url.standardizedFileURL
         try StoreFileInspector.refuseForeignOrNewer(url)
 
         let pool = try openPool(url)

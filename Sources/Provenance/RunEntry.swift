@@ -25,11 +25,13 @@ public struct RunEntry: Codable, Sendable, Equatable, Identifiable {
     public var replay: [String]?
     /// The cluster job the run belongs to (e.g. Slurm's `<job>_<task>`), if any.
     public var jobID: String?
+    /// The batch system's node the run ran on (Slurm's `SLURMD_NODENAME`), if any.
+    public var node: String?
 
     /// Wall time of a finished run.
     public var duration: TimeInterval? { endedAt.map { $0.timeIntervalSince(startedAt) } }
 
-    static let columns = "id, command, arguments, host_version, host_commit, started_at, ended_at, status, message, pid, host_name, cores, os, workspace_root, replay, job_id"
+    static let columns = "id, command, arguments, host_version, host_commit, started_at, ended_at, status, message, pid, host_name, cores, os, workspace_root, replay, job_id, node"
 
     init(row: Row) throws {
         id = row["id"]
@@ -50,5 +52,6 @@ public struct RunEntry: Codable, Sendable, Equatable, Identifiable {
         let replayJSON: String? = row["replay"]
         replay = try replayJSON.map { try StoredJSON.decode([String].self, from: $0) }
         jobID = row["job_id"]
+        node = row["node"]
     }
 }

@@ -30,6 +30,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads for the learner; the surrogates do not depend on it.")
     var threads: Int = defaultThreads
 
+    @Option(help: ArgumentHelp("Record into a private store and leave it at this path (a cluster task's journal; docs/cluster.md).",
+                               visibility: .hidden))
+    var journal: String?
+
     @Flag(help: "Exit 0 even when a surrogate does not meet the closure criterion.")
     var allowClosureFailure = false
 
@@ -47,7 +51,8 @@ struct TrainCommand: ParsableCommand {
             let workspace = try workspaceOption.resolve(legacy: legacyWorkspace)
             let outcomes = try Training.run(workspace, options: .init(only: only, trees: trees, threads: threads,
                                                                       executable: currentExecutable,
-                                                                      trustArchivedPlugins: trust.trustArchivedPlugins),
+                                                                      trustArchivedPlugins: trust.trustArchivedPlugins,
+                                                                      journal: journal.map { URL(fileURLWithPath: $0) }),
                                             progress: TrainingProgress(), arguments: Array(CommandLine.arguments.dropFirst()))
             if json { try sayJSON(outcomes) } else { say(TrainingSummary.text(outcomes, workspace: workspace)) }
             let failed = outcomes.filter { !$0.succeeded }.map(\.name)

@@ -62,7 +62,7 @@ final class ConcurrencyTests: XCTestCase {
         // The shared configuration version exists once, used by every run.
         XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM artifacts WHERE path = 'refinery.yaml'"), 1)
         XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM edges"), writers * runsPerWriter * 4)
-        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), 2, "each migration applied once")
+        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), ProvenanceStore.schemaVersion, "each migration applied once")
     }
 
     /// Many first opens of the same fresh store at the same instant: SQLite answers some of the

@@ -16,7 +16,7 @@ final class SchemaTests: XCTestCase {
         XCTAssertTrue(indexes.isSuperset(of: ["edges_by_artifact", "artifacts_by_sha256", "surrogates_by_identity",
                                               "surrogates_by_systematic", "runs_by_status"]), "\(indexes)")
         XCTAssertEqual(try sqliteQuery(file, "PRAGMA user_version"), [["\(ProvenanceStore.schemaVersion)"]])
-        XCTAssertEqual(try sqliteQuery(file, "SELECT identifier FROM grdb_migrations"), [["v1-core"], ["v2-steps"]])
+        XCTAssertEqual(try sqliteQuery(file, "SELECT identifier FROM grdb_migrations"), [["v1-core"], ["v2-steps"], ["v4-cluster"]])
         XCTAssertEqual(try sqliteQuery(file, "PRAGMA journal_mode"), [["wal"]])
     }
 
@@ -28,7 +28,7 @@ final class SchemaTests: XCTestCase {
         try store.close()
         let reopened = try workspace.open()
         XCTAssertEqual(try reopened.runs(limit: nil).map(\.id), [run])
-        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), 2)
+        XCTAssertEqual(try sqliteCount(workspace.storeURL, "SELECT COUNT(*) FROM grdb_migrations"), ProvenanceStore.schemaVersion)
     }
 
     func testTheDatabaseRejectsValuesOutsideTheDocumentedSets() throws {

@@ -26,7 +26,8 @@ public final class RunRecorder: @unchecked Sendable {
         self.workspace = workspace
         self.store = store
         runID = try store.beginRun(command: command, arguments: arguments, hostVersion: RefineryVersion.version,
-                                   hostCommit: RefineryVersion.commit, replay: replay, jobID: ClusterJob.current)
+                                   hostCommit: RefineryVersion.commit, replay: replay,
+                                   jobID: ClusterJob.current?.recordedID, node: ClusterJob.current?.node)
     }
 
     /// Records hashed files as inputs or outputs of this run; returns their artifact ids in
@@ -67,13 +68,34 @@ public final class RunRecorder: @unchecked Sendable {
     }
 }
 
-/// The cluster job a process runs in, from the batch system's environment: Slurm's
-/// `<array job>_<task>` for array tasks, `<job>` otherwise; nil outside a job.
-public enum ClusterJob {
-    public static var current: String? { from(ProcessInfo.processInfo.environment) }
+/// The cluster job a process runs in, from the batch system's environment (Slurm): the job,
+/// the array task when it is one, and the node. Recorded with every run (`runs.job_id`,
+/// `runs.node`) so that the runs of one submission are found together and a failure can be
+/// traced to its node.
+public struct ClusterJob: Sendable, Equatable, Codable {
+    /// The array's job id for an array task (`SLURM_ARRAY_JOB_ID`), else `SLURM_JOB_ID`.
+    public var job: String
+    /// `SLURM_ARRAY_TASK_ID` for an array task.
+    public var arrayTask: Int?
+    /// `SLURMD_NODENAME`: Slurm's name of the node (not necessarily its host name).
+    public var node: String?
 
-    static func from(_ environment: [String: String]) -> String? {
-        if let array = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] { return "\(array)_\(task)" }
-        return environment["SLURM_JOB_ID"]
+    public init(job: String, arrayTask: Int?, node: String?) {
+        self.job = job
+        self.arrayTask = arrayTask
+        self.node = node
+    }
+
+    /// What `runs.job_id` holds: `<array job>_<task>` for array tasks, `<job>` otherwise.
+    public var recordedID: String { arrayTask.map { "\(job)_\($0)" } ?? job }
+
+    public static var current: ClusterJob? { from(ProcessInfo.processInfo.environment) }
+
+    public static func from(_ environment: [String: String]) -> ClusterJob? {
+        let node = environment["SLURMD_NODENAME"].flatMap { $0.isEmpty ? nil : $0 }
+        if let array = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) {
+            return ClusterJob(job: array, arrayTask: task, node: node)
+        }
+        return environment["SLURM_JOB_ID"].map { ClusterJob(job: $0, arrayTask: nil, node: node) }
     }
 }

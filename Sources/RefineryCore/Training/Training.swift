@@ -17,13 +17,19 @@ public enum Training {
         public var executable: URL
         /// Consent to run plugin binaries that came from a workspace archive.
         public var trustArchivedPlugins: Bool
+        /// A cluster task's journal (store mode `journal`, docs/cluster.md): record into a
+        /// private store on this node and leave its clean copy here, instead of writing the
+        /// workspace's store.
+        public var journal: URL?
 
-        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL, trustArchivedPlugins: Bool = false) {
+        public init(only: [String] = [], trees: Int? = nil, threads: Int, executable: URL, trustArchivedPlugins: Bool = false,
+                    journal: URL? = nil) {
             self.only = only
             self.trees = trees
             self.threads = threads
             self.executable = executable
             self.trustArchivedPlugins = trustArchivedPlugins
+            self.journal = journal
         }
     }
 
@@ -32,12 +38,25 @@ public enum Training {
     /// systematic one more run (a step) whose inputs and outputs are recorded.
     public static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress,
                            arguments: [String] = ["train"]) throws -> [Outcome] {
-        let entries = try select(workspace, only: options.only)
+        _ = try select(workspace, only: options.only)
         let layout = workspace.layout
         guard FileManager.default.fileExists(atPath: layout.nominalSample.path) else {
             throw WorkspaceError.missingSample(path: layout.nominalSample.path, command: "refinery simulate -w \(workspace.root.path)")
         }
-        let recorder = try RunRecorder(workspace: workspace, command: "train", arguments: arguments)
+        if let journal = options.journal {
+            return try TaskJournal.recording(into: journal, workspace: workspace) { store in
+                try run(workspace, options: options, progress: progress, arguments: arguments, store: store)
+            }
+        }
+        return try run(workspace, options: options, progress: progress, arguments: arguments,
+                       store: ProvenanceStore.open(workspace: workspace.root))
+    }
+
+    static func run(_ workspace: Workspace, options: Options, progress: TrainingProgress, arguments: [String],
+                    store: ProvenanceStore) throws -> [Outcome] {
+        let entries = try select(workspace, only: options.only)
+        let layout = workspace.layout
+        let recorder = try RunRecorder(store: store, workspace: workspace, command: "train", arguments: arguments)
         return try recorder.perform { recorder in
             let inputs = try TrainingInputs(layout: layout)
             try recorder.record([inputs.configuration], role: .input)

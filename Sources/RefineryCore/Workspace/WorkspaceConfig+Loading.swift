@@ -45,6 +45,7 @@ extension WorkspaceConfig {
         try checkKeys(mapping["learner"], allowed: LearnerSection.allowedKeys, at: "learner", path: path)
         try checkKeys(mapping["demo"], allowed: DemoSection.CodingKeys.allCases.map(\.rawValue), at: "demo", path: path)
         try checkKeys(mapping["held_out"], allowed: HeldOutSection.CodingKeys.allCases.map(\.rawValue), at: "held_out", path: path)
+        try checkKeys(mapping["cluster"], allowed: ClusterSection.CodingKeys.allCases.map(\.rawValue), at: "cluster", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
             try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
@@ -93,6 +94,7 @@ extension WorkspaceConfig {
             try require(heldOut.fraction > 0 && heldOut.fraction < 1, "held_out.fraction", "is \(heldOut.fraction), expected 0 < f < 1")
         }
         try learner.validate(at: "learner", path: path)
+        try cluster?.validate(at: "cluster", path: path)
         var seen = Set<String>()
         for (index, entry) in systematics.enumerated() {
             try entry.learner?.validate(at: "systematics[\(index)].learner", path: path)

@@ -20,6 +20,8 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     /// The held-out split of every sample a surrogate learns from, used when its learner
     /// settings ask for held-out events (early stopping, held-out normalization; docs/closure.md).
     public var heldOut: HeldOutSection?
+    /// What `refinery submit` asks Slurm for (docs/cluster.md).
+    public var cluster: ClusterSection?
 
     public struct HeldOutSection: Codable, Equatable, Sendable {
         /// Fraction of each sample's events held out (0 < f < 1).
@@ -80,7 +82,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out"
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", cluster
     }
 }
 

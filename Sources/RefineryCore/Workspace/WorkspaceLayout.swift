@@ -9,6 +9,7 @@ import Foundation
 /// synthetic/<systematic>/nu<k>/      synthetic data sets D(ν_k) of each systematic
 /// surrogates/<systematic>/           model.json, surrogate.json, closure.{svg,md,json}
 /// plots/  reports/  limits/  validation/  archives/  plugins/
+/// cluster/<submission>/              Slurm submissions: scripts, logs, journals (docs/cluster.md)
 /// .cache/                            derived, disposable data (plugin descriptions)
 /// ```
 /// Everything but `refinery.yaml` and `plugins/` is output and git-ignored.
@@ -68,6 +69,11 @@ public struct WorkspaceLayout: Sendable, Equatable {
     /// The lock that makes `pack`'s snapshot consistent with steps committing their outputs.
     public var commitLock: URL { root.appendingPathComponent(".refinery.lock") }
     public var pluginDescriptionCache: URL { cache.appendingPathComponent("plugin-descriptions") }
+    /// Every `refinery submit`'s folder.
+    public var cluster: URL { root.appendingPathComponent("cluster") }
+    public func clusterSubmission(_ id: String) -> ClusterSubmissionFiles {
+        ClusterSubmissionFiles(folder: cluster.appendingPathComponent(id))
+    }
     /// A private snapshot of the store made while packing.
     public func storeSnapshot(tag: StagingTag) -> URL {
         root.appendingPathComponent("\(Self.snapshotPrefix)\(tag.suffix)\(Self.snapshotExtension)")
@@ -128,4 +134,26 @@ public struct SurrogateFiles: Sendable, Equatable {
 
     /// Every file, in the order they are recorded.
     public var all: [URL] { [model, record, closurePlot, closureTable, closureJSON] }
+}
+
+/// The files of one `refinery submit` (`cluster/<submission>/`, docs/cluster.md).
+public struct ClusterSubmissionFiles: Sendable, Equatable {
+    public let folder: URL
+
+    /// The job array's script: task i trains the i-th stale systematic.
+    public var taskScript: URL { folder.appendingPathComponent("task.sh") }
+    /// The dependent job's script: merge journals, summary, `provenance verify`.
+    public var afterScript: URL { folder.appendingPathComponent("after.sh") }
+    /// What was submitted: systematics by array index, Slurm job ids, options (JSON).
+    public var record: URL { folder.appendingPathComponent("submission.json") }
+    public var logs: URL { folder.appendingPathComponent("logs") }
+    /// Slurm's output file pattern for the array (`%a`: the task index).
+    public var taskLogPattern: URL { logs.appendingPathComponent("task-%a.out") }
+    public func taskLog(_ index: Int) -> URL { logs.appendingPathComponent("task-\(index).out") }
+    public var afterLog: URL { logs.appendingPathComponent("after.out") }
+    /// Per-task provenance journals (store mode `journal`).
+    public var journals: URL { folder.appendingPathComponent("journals") }
+    public func journal(_ index: Int) -> URL { journals.appendingPathComponent("task-\(index).sqlite") }
+    /// Journals already merged into the store are moved here, so a second merge skips them.
+    public var mergedJournals: URL { journals.appendingPathComponent("merged") }
 }
