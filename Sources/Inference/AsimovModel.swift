@@ -51,6 +51,16 @@ public struct AsimovModel: Sendable {
     public init(weights: [Double], poiNames: [String], smeft: [Double], factors: [SystematicFactor] = [],
                 logNormal: [LogNormalFactor] = [], floating: Set<String> = [], luminosity: Double,
                 source: String = "model") throws {
+        try self.init(weights: weights, poiNames: poiNames, loadSMEFT: { smeft }, factors: factors.map { f in (f, { f.delta }) },
+                      logNormal: logNormal, floating: floating, luminosity: luminosity, source: source)
+    }
+
+    /// Validates and packs, loading each coefficient array only when it is packed and letting it
+    /// go right after (the `factors`' own `delta` is ignored; `load` gives it): at most one
+    /// source array coexists with the packed rows, so loading a SPEC peaks well under twice the
+    /// cached coefficients.
+    init(weights: [Double], poiNames: [String], loadSMEFT: () throws -> [Double], factors: [(factor: SystematicFactor, load: () throws -> [Double])],
+         logNormal: [LogNormalFactor], floating: Set<String>, luminosity: Double, source: String) throws {
         let n = weights.count
         let p = poiNames.count
         let q = p * (p + 1) / 2
@@ -59,9 +69,6 @@ public struct AsimovModel: Sendable {
             throw InferenceError.invalidValue(name: "luminosity", value: luminosity, reason: "must be positive and finite")
         }
         guard n > 0 else { throw InferenceError.shapeMismatch(array: "\(source): w", expected: [1], actual: [0]) }
-        guard smeft.count == n * c else {
-            throw InferenceError.shapeMismatch(array: "\(source): smeft", expected: [n, c], actual: [smeft.count / max(c, 1), c])
-        }
         var names = poiNames
         var owner = Array(repeating: "SMEFT", count: p)
         var firstOwner: [String: String] = [:]
@@ -77,7 +84,7 @@ public struct AsimovModel: Sendable {
         }
         var globalTerms: [[Int]] = []
         var factorNames: [String] = []
-        for factor in factors {
+        for (factor, _) in factors {
             guard !factorNames.contains(factor.name) else {
                 throw InferenceError.invalidValue(name: "factor '\(factor.name)'", value: 0, reason: "declared twice")
             }
@@ -92,10 +99,6 @@ public struct AsimovModel: Sendable {
                 }
                 guard seen.insert(term).inserted else { throw InferenceError.invalidTerm(factor: factor.name, term: term.description, reason: "appears twice") }
                 globalTerms.append(term.parameters.map { base + $0 })
-            }
-            guard factor.delta.count == n * factor.terms.count else {
-                throw InferenceError.shapeMismatch(array: "\(source): \(factor.name) delta", expected: [n, factor.terms.count],
-                                                   actual: [factor.delta.count / max(factor.terms.count, 1), factor.terms.count])
             }
         }
         let shapeCount = names.count - p
@@ -117,16 +120,36 @@ public struct AsimovModel: Sendable {
 
         let t = globalTerms.count
         let stride = 1 + c + t
-        var rows = [Double](repeating: 0, count: n * stride)
-        rows.withUnsafeMutableBufferPointer { out in
-            for i in 0..<n { out[i * stride] = weights[i] }
-            for i in 0..<n { for j in 0..<c { out[i * stride + 1 + j] = smeft[i * c + j] } }
-            var column = 1 + c
-            for factor in factors {
-                let width = factor.terms.count
-                for i in 0..<n { for j in 0..<width { out[i * stride + column + j] = factor.delta[i * width + j] } }
-                column += width
+        var rows: [Double] = []
+        do {
+            let smeft = try loadSMEFT()
+            guard smeft.count == n * c else {
+                throw InferenceError.shapeMismatch(array: "\(source): smeft", expected: [n, c], actual: [smeft.count / max(c, 1), c])
             }
+            rows = [Double](repeating: 0, count: n * stride)
+            rows.withUnsafeMutableBufferPointer { out in
+                smeft.withUnsafeBufferPointer { smeft in
+                    for i in 0..<n {
+                        out[i * stride] = weights[i]
+                        for j in 0..<c { out[i * stride + 1 + j] = smeft[i * c + j] }
+                    }
+                }
+            }
+        }
+        var column = 1 + c
+        for (factor, load) in factors {
+            let width = factor.terms.count
+            let delta = try load()
+            guard delta.count == n * width else {
+                throw InferenceError.shapeMismatch(array: "\(source): \(factor.name) delta", expected: [n, width],
+                                                   actual: [delta.count / max(width, 1), width])
+            }
+            rows.withUnsafeMutableBufferPointer { out in
+                delta.withUnsafeBufferPointer { delta in
+                    for i in 0..<n { for j in 0..<width { out[i * stride + column + j] = delta[i * width + j] } }
+                }
+            }
+            column += width
         }
         // Every non-finite number is rejected up front, naming its array: a NaN inside the sum
         // would otherwise surface as a NaN q far from its cause.
@@ -135,8 +158,8 @@ public struct AsimovModel: Sendable {
                 let (array, col): (String, Int)
                 if j == 0 { (array, col) = ("w", 0) } else if j <= c { (array, col) = ("smeft", j - 1) } else {
                     var k = j - 1 - c, f = 0
-                    while k >= factors[f].terms.count { k -= factors[f].terms.count; f += 1 }
-                    (array, col) = ("\(factors[f].name) delta", k)
+                    while k >= factors[f].factor.terms.count { k -= factors[f].factor.terms.count; f += 1 }
+                    (array, col) = ("\(factors[f].factor.name) delta", k)
                 }
                 throw InferenceError.notFinite(array: "\(source): \(array)", event: i, column: col)
             }

@@ -104,11 +104,15 @@ public struct AsimovSpec: Codable, Sendable, Equatable {
         }
         let p = pois.count
         let w = try load(weights, rank: 1, columns: nil)
-        let r = try load(smeft, rank: 2, columns: p + p * (p + 1) / 2)
-        guard r.rows == w.rows else {
-            throw InferenceError.shapeMismatch(array: smeft, expected: [w.rows, p + p * (p + 1) / 2], actual: [r.rows, p + p * (p + 1) / 2])
+        // Each coefficient array is read when the model packs it and released right after.
+        let loadSMEFT = { () throws -> [Double] in
+            let r = try load(smeft, rank: 2, columns: p + p * (p + 1) / 2)
+            guard r.rows == w.rows else {
+                throw InferenceError.shapeMismatch(array: smeft, expected: [w.rows, p + p * (p + 1) / 2], actual: [r.rows, p + p * (p + 1) / 2])
+            }
+            return r.values
         }
-        var built: [SystematicFactor] = []
+        var built: [(factor: SystematicFactor, load: () throws -> [Double])] = []
         for f in factors {
             let terms = try f.terms.map { names in
                 NuisanceTerm(try names.map { name in
@@ -116,13 +120,15 @@ public struct AsimovSpec: Codable, Sendable, Equatable {
                     return i
                 })
             }
-            let delta = try load(f.delta, rank: 2, columns: terms.count)
-            guard delta.rows == w.rows else {
-                throw InferenceError.shapeMismatch(array: f.delta, expected: [w.rows, terms.count], actual: [delta.rows, terms.count])
-            }
-            built.append(SystematicFactor(name: f.name, nuisances: f.nuisances, terms: terms, delta: delta.values))
+            built.append((SystematicFactor(name: f.name, nuisances: f.nuisances, terms: terms, delta: []), {
+                let delta = try load(f.delta, rank: 2, columns: terms.count)
+                guard delta.rows == w.rows else {
+                    throw InferenceError.shapeMismatch(array: f.delta, expected: [w.rows, terms.count], actual: [delta.rows, terms.count])
+                }
+                return delta.values
+            }))
         }
-        return try AsimovModel(weights: w.values, poiNames: pois, smeft: r.values, factors: built,
+        return try AsimovModel(weights: w.values, poiNames: pois, loadSMEFT: loadSMEFT, factors: built,
                                logNormal: logNormal.map { LogNormalFactor(name: $0.name, nuisance: $0.nuisance, alpha: $0.alpha) },
                                floating: Set(floating), luminosity: luminosity, source: specPath)
     }

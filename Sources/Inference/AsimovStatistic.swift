@@ -30,6 +30,8 @@ public final class AsimovStatistic: @unchecked Sendable {
     public let threads: Int
     /// Number of event passes so far (for benchmarks and convergence reports).
     public private(set) var passes = 0
+    /// Of those, the passes that also summed the Hessian.
+    public private(set) var hessianPasses = 0
 
     public init(model: AsimovModel, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.model = model
@@ -43,8 +45,9 @@ public final class AsimovStatistic: @unchecked Sendable {
         precondition(x.count == model.parameterCount, "parameter vector has \(x.count) entries, model has \(model.parameterCount)")
         precondition(active == active.sorted(), "active parameters must be sorted")
         passes += 1
+        if order == .hessian { hessianPasses += 1 }
         let m = model
-        let p = m.poiCount, q = m.quadraticCount, c = p + q, nt = m.globalTerms.count
+        let p = m.poiCount, q = m.quadraticCount, nt = m.globalTerms.count
         let shapeRange = p..<(p + m.shapeNuisanceCount)
         let activePOI = active.filter { $0 < p }
         let activeShape = active.filter { shapeRange.contains($0) }
@@ -81,61 +84,18 @@ public final class AsimovStatistic: @unchecked Sendable {
         for (i, la) in m.logAlpha { lnConst += x[i] * la }
         let laActive = activeLN.map { m.logAlpha[$0]! }
 
-        // Slot layout: value, Σwe, S_A[nt], gradθ[nPA], Sq[q], H[d*d], bad count.
-        let oSA = 2, oGT = oSA + nt, oSq = oGT + nPA, oH = oSq + q, oBad = oH + d * d
+        // Slot layout: value, Σwe, S_A[nt], gradθ[nPA], Sq[q], packed upper-triangle H[d(d+1)/2], bad count.
+        let hw = d * (d + 1) / 2
+        let oSA = 2, oGT = oSA + nt, oSq = oGT + nPA, oH = oSq + q, oBad = oH + hw
         let width = oBad + 1
-        let stride = m.stride
+        let kernel = Kernel(model: m, x: x, activePOI: activePOI, nSA: nSA, laActive: laActive, thth: thth, tval: tval,
+                            pairCol: pairCol, thetaPrime: thetaPrime, dtEntries: dtEntries, lnConst: lnConst)
+        defer { kernel.deallocate() }
         let totals: [Double] = m.rows.withUnsafeBufferPointer { rowsBuffer in
-            let rows = Unchecked(rowsBuffer.baseAddress!)
+            let rows = rowsBuffer.baseAddress!
             return ChunkedSum(threads: threads).run(events: m.eventCount, width: width) { range, slot in
-                var g = [Double](repeating: 0, count: max(d, 1))
-                for (j, la) in laActive.enumerated() { g[nPA + nSA + j] = la }
-                var value = 0.0, s0 = 0.0, bad = 0.0
-                for i in range {
-                    let r = rows.value + i * stride
-                    let w = r[0]
-                    var delta = 0.0
-                    for a in 0..<p { delta += x[a] * r[1 + a] }
-                    for j in 0..<q { delta += thth[j] * r[1 + p + j] }
-                    let rhat = 1 + delta
-                    guard rhat > 0 else { bad += 1; continue }
-                    var t = lnConst
-                    for a in 0..<nt { t += tval[a] * r[1 + c + a] }
-                    let gi = log1p(delta) + t
-                    let e = expm1(gi)
-                    value += w * (e - gi)
-                    guard order != .value else { continue }
-                    let we = w * e
-                    s0 += we
-                    for a in 0..<nt { slot[oSA + a] += we * r[1 + c + a] }
-                    let inv = 1 / rhat
-                    for (ai, a) in activePOI.enumerated() {
-                        var dr = r[1 + a]
-                        for n in 0..<p { dr += r[pairCol[a * p + n]] * thetaPrime[a * p + n] }
-                        g[ai] = dr * inv
-                        slot[oGT + ai] += we * g[ai]
-                    }
-                    guard order == .hessian else { continue }
-                    let wei = we * inv
-                    for j in 0..<q { slot[oSq + j] += wei * r[1 + p + j] }
-                    // ∂T/∂ν_j over the non-zero ∂ν^A/∂ν_j only: each term touches at most its degree.
-                    for j in 0..<nSA { g[nPA + j] = 0 }
-                    for (a, j, v) in dtEntries { g[nPA + j] += r[1 + c + a] * v }
-                    let wf = w + we
-                    for a in 0..<nPA {
-                        let ga = g[a]
-                        for b in a..<nPA { slot[oH + a * d + b] += w * ga * g[b] }
-                        let wfa = wf * ga
-                        for b in nPA..<d { slot[oH + a * d + b] += wfa * g[b] }
-                    }
-                    for a in nPA..<d {
-                        let wfa = wf * g[a]
-                        for b in a..<d { slot[oH + a * d + b] += wfa * g[b] }
-                    }
-                }
-                slot[0] = value
-                slot[1] = s0
-                slot[oBad] = bad
+                kernel.accumulate(rows: rows, range: range, order: order, into: slot,
+                                  offsets: (sa: oSA, gt: oGT, sq: oSq, h: oH, bad: oBad))
             }
         }
         if totals[oBad] > 0 {
@@ -157,7 +117,8 @@ public final class AsimovStatistic: @unchecked Sendable {
             for (ai, i) in active.enumerated() where m.constrained[i] { grad[ai] += 2 * x[i] }
         }
         if order == .hessian {
-            for a in 0..<d { for b in a..<d { hess[a * d + b] = scale * totals[oH + a * d + b]; hess[b * d + a] = hess[a * d + b] } }
+            var packed = oH
+            for a in 0..<d { for b in a..<d { hess[a * d + b] = scale * totals[packed]; hess[b * d + a] = hess[a * d + b]; packed += 1 } }
             for (ai, a) in activePOI.enumerated() {
                 for (bi, b) in activePOI.enumerated() {
                     hess[ai * d + bi] += scale * totals[oSq + pairCol[a * p + b] - 1 - p] * (a == b ? 2 : 1)

@@ -6,19 +6,44 @@ extension LimitScanner {
     /// frozen in addition.
     public func interval(poi: Int, level: Double, otherPOIsProfiled: Bool = true, nuisances: NuisanceMode,
                          frozenFactor: String? = nil) throws -> IntervalResult {
+        try intervals(poi: poi, levels: [level], otherPOIsProfiled: otherPOIsProfiled, nuisances: nuisances, frozenFactor: frozenFactor)[0]
+    }
+
+    /// The intervals of one configuration at several levels. Each end starts from the SM's
+    /// linear response and each higher level from the end of the lower one (t scaled by
+    /// √(level ratio), the profile warm-started with its Hessian), so a level costs a few
+    /// gradient passes. Results are remembered per configuration: the breakdown's "all
+    /// profiled" and "all frozen" rows are the intervals already computed.
+    public func intervals(poi: Int, levels: [Double], otherPOIsProfiled: Bool = true, nuisances: NuisanceMode,
+                          frozenFactor: String? = nil) throws -> [IntervalResult] {
+        let key = { (level: Double) in IntervalKey(poi: poi, level: level, others: otherPOIsProfiled, nuisances: nuisances, frozen: frozenFactor) }
+        let known = levels.compactMap { intervalCache[key($0)] }
+        if known.count == levels.count { return known }
         let frozen = Set(frozenFactor.map { model.nuisanceIndices(ofFactor: $0) } ?? [])
         let free = freeParameters(scan: [poi], otherPOIsProfiled: otherPOIsProfiled, nuisances: nuisances, alsoFrozen: frozen)
         let sigma = gaussianCovariance(scan: [poi], free: free)[0].squareRoot()
         let range = scanRange(poi)
-        var ends: [Crossing] = []
-        for sign in [-1.0, 1.0] {
+        let order = levels.indices.sorted { levels[$0] < levels[$1] }
+        var ends = [[Crossing?]](repeating: [nil, nil], count: levels.count)
+        for (side, sign) in [-1.0, 1.0].enumerated() {
             var warm: ProfilePoint? = nil
-            ends.append(try crossing(scan: [poi], direction: [sign], level: level, free: free,
-                                     tGuess: level.squareRoot() * sigma, tMax: range, warm: &warm))
+            var previous: (level: Double, t: Double)? = nil
+            for k in order {
+                let level = levels[k]
+                let guess = previous.map { $0.t * (level / $0.level).squareRoot() } ?? level.squareRoot() * sigma
+                let end = try crossing(scan: [poi], direction: [sign], level: level, free: free, tGuess: guess, tMax: range, warm: &warm)
+                ends[k][side] = end
+                previous = end.closed ? (level, end.t) : nil
+                if !end.closed { warm = nil }
+            }
         }
-        return IntervalResult(poi: model.parameterNames[poi], level: level, otherPOIs: otherPOIsProfiled ? "profiled" : "fixed",
-                              nuisances: nuisances, frozenFactor: frozenFactor, lower: -ends[0].t, upper: ends[1].t,
-                              lowerClosed: ends[0].closed, upperClosed: ends[1].closed)
+        return levels.indices.map { k in
+            let result = IntervalResult(poi: model.parameterNames[poi], level: levels[k], otherPOIs: otherPOIsProfiled ? "profiled" : "fixed",
+                                        nuisances: nuisances, frozenFactor: frozenFactor, lower: -ends[k][0]!.t, upper: ends[k][1]!.t,
+                                        lowerClosed: ends[k][0]!.closed, upperClosed: ends[k][1]!.closed)
+            intervalCache[key(levels[k])] = result
+            return result
+        }
     }
 
     /// Every POI at every 1-D level, other POIs profiled and fixed at 0, nuisances profiled and frozen.
@@ -27,9 +52,7 @@ extension LimitScanner {
         for poi in model.poiNames.indices {
             for others in [true, false] {
                 for mode in NuisanceMode.allCases {
-                    for level in settings.levels1D {
-                        out.append(try interval(poi: poi, level: level, otherPOIsProfiled: others, nuisances: mode))
-                    }
+                    out += try intervals(poi: poi, levels: settings.levels1D, otherPOIsProfiled: others, nuisances: mode)
                 }
             }
         }

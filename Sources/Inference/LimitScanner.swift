@@ -7,12 +7,18 @@ public struct LimitSettings: Sendable {
     /// Contours are refined until each ray point lies within this fraction of the contour's
     /// extent of the chord of its neighbours.
     public var contourTolerance = 0.01
-    public var initialRays = 16
+    public var initialRays = 24
     public var maxRays = 256
     /// Scan range per POI in units of its Gaussian 1σ width (all else profiled).
     public var rangeInSigmas = 12.0
     /// Crossings are solved to |q − level| ≤ this × level.
     public var levelTolerance = 1e-7
+    /// The same for the rays of the 2-D contours: 1e-6 puts each vertex within ~5·10⁻⁷ of its
+    /// distance from the SM, far inside the 1% `contourTolerance` of the polygon.
+    public var contourLevelTolerance = 1e-6
+    /// Newton's decrement tolerance (`Profiler.decrementTolerance`) for the contours' profiles:
+    /// q is then exact to ~10⁻⁹, well inside `contourLevelTolerance`.
+    public var contourDecrementTolerance = 1e-9
     public init() {}
 }
 
@@ -21,7 +27,9 @@ public struct LimitSettings: Sendable {
 /// the free parameters (−H_ff⁻¹ H_fs Δs from the last Hessian).
 public final class LimitScanner: @unchecked Sendable {
     public let profiler: Profiler
-    public var settings: LimitSettings
+    public var settings: LimitSettings { didSet { intervalCache = [:] } }
+    /// Intervals already computed, per configuration and level (`intervals(poi:levels:)`).
+    var intervalCache: [IntervalKey: IntervalResult] = [:]
     /// Hessian of u at the SM over all parameters: the Gaussian approximation that seeds the scans.
     public let smHessian: [Double]
 
@@ -73,15 +81,29 @@ public final class LimitScanner: @unchecked Sendable {
     /// `warm` is the starting solution (updated). Stops at tMax (then `closed` is false).
     public func crossing(scan: [Int], direction: [Double], level: Double, free: [Int], tGuess: Double, tMax: Double,
                          warm: inout ProfilePoint?) throws -> Crossing {
+        try crossing(scan: scan, direction: direction, level: level, free: free, tGuess: tGuess, tMax: tMax,
+                     tolerance: settings.levelTolerance, warm: &warm)
+    }
+
+    /// `crossing` to |q − level| ≤ `tolerance` × level.
+    func crossing(scan: [Int], direction: [Double], level: Double, free: [Int], tGuess: Double, tMax: Double,
+                  tolerance: Double, warm: inout ProfilePoint?) throws -> Crossing {
         var lo = 0.0, hi = Double.infinity
         var t = min(max(tGuess, 1e-12), tMax)
+        if warm == nil || warm?.free != free { warm = smWarm(scan: scan, free: free) }
+        if let joint = jointCrossing(scan: scan, direction: direction, level: level, free: free, t0: t, tMax: tMax,
+                                     tolerance: tolerance, warm: warm) {
+            warm = joint.point
+            return joint
+        }
         for _ in 0..<60 {
             let start = predictedStart(from: warm, scan: scan, values: direction.map { $0 * t }, free: free)
-            let point = try profiler.profile(start: start, free: free, extra: scan)
+            let guess = warm.flatMap { $0.free == free && !$0.hessian.isEmpty ? $0.hessian : nil }
+            let point = try profiler.profile(start: start, free: free, extra: scan, hessianGuess: guess)
             warm = point
             let q = point.q
             let dq = zip(point.extraGradient, direction).reduce(0) { $0 + $1.0 * $1.1 }
-            if abs(q - level) <= settings.levelTolerance * level { return Crossing(t: t, closed: true, point: point) }
+            if abs(q - level) <= tolerance * level { return Crossing(t: t, closed: true, point: point) }
             if q < level { lo = t } else { hi = t }
             if q < level, t >= tMax { return Crossing(t: tMax, closed: false, point: point) }
             if hi.isFinite, hi - lo <= 1e-10 * hi { return Crossing(t: t, closed: true, point: point) }
@@ -97,6 +119,16 @@ public final class LimitScanner: @unchecked Sendable {
         }
         let p = Dictionary(uniqueKeysWithValues: zip(model.parameterNames, warm?.x ?? []))
         throw InferenceError.notConverged(method: "crossing of q=\(level)", point: p, q: warm?.q ?? .nan, gradientNorm: .nan, iterations: 60)
+    }
+
+    /// The SM point as a solved profile (q = 0, ν = 0) with the SM Hessian over free + scan:
+    /// the first minimization of a scan then starts from the linear response of the nuisances
+    /// and needs no Hessian pass of its own.
+    func smWarm(scan: [Int], free: [Int]) -> ProfilePoint {
+        let n = model.parameterCount
+        let active = (free + scan).sorted()
+        return ProfilePoint(q: 0, x: Array(repeating: 0, count: n), free: free, extraGradient: scan.map { _ in 0 },
+                            hessian: LinearAlgebra.submatrix(smHessian, size: n, keep: active), method: "SM", iterations: 0, passes: 0)
     }
 
     /// The start for the next minimization: the fixed parameters at `values`, the free ones at the
@@ -120,4 +152,13 @@ public final class LimitScanner: @unchecked Sendable {
         }
         return x
     }
+}
+
+/// One 1-D interval configuration: POI, level, other POIs profiled or fixed, nuisances, frozen factor.
+struct IntervalKey: Hashable {
+    var poi: Int
+    var level: Double
+    var others: Bool
+    var nuisances: NuisanceMode
+    var frozen: String?
 }

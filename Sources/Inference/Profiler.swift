@@ -21,7 +21,8 @@ public struct ProfilePoint: Sendable {
     /// ∂u/∂p of the `extra` parameters at the minimum: by the envelope theorem the derivative
     /// of the profiled q along the fixed ones.
     public var extraGradient: [Double]
-    /// The Hessian over free + extra at the minimum (row-major, free first), when Newton ran.
+    /// The Hessian over free + extra (sorted, row-major) when Newton ran: evaluated at the
+    /// minimum or at a nearby point of the same minimization (chord steps keep the last one).
     public var hessian: [Double]
     public var method: String
     public var iterations: Int
@@ -32,6 +33,8 @@ public struct ProfilePoint: Sendable {
 public struct ConvergenceLog: Codable, Sendable {
     public var minimizations = 0
     public var passes = 0
+    /// Of those, the passes that also summed the Hessian.
+    public var hessianPasses = 0
     public var maxIterations = 0
     public var newtonFallbacks = 0
     public var failures: [String] = []
@@ -47,6 +50,10 @@ public final class Profiler: @unchecked Sendable {
     public var decrementTolerance = 1e-11
     /// Newton iterations, and a twentieth of NLopt's evaluation budget.
     public var maxIterations = 60
+    /// Below this Newton decrement trial points get value and gradient only (chord steps).
+    public var chordBelow = 1e-2
+    /// A chord step must shrink the decrement at least this much, or the Hessian is renewed.
+    public var chordRate = 0.1
 
     public init(statistic: AsimovStatistic, method: MinimizerMethod = .newton) {
         self.statistic = statistic
@@ -66,9 +73,11 @@ public final class Profiler: @unchecked Sendable {
     /// min over `free` of u, the other parameters held at `start`'s values; `start` is also the
     /// warm start. Throws `.notConverged` (with the point) rather than return an unconverged q,
     /// and `.nonPositiveRate` when the fixed values make R ≤ 0 for some event.
-    public func profile(start: [Double], free: [Int], extra: [Int] = []) throws -> ProfilePoint {
+    public func profile(start: [Double], free: [Int], extra: [Int] = [], hessianGuess: [Double]? = nil) throws -> ProfilePoint {
         log.minimizations += 1
         let before = statistic.passes
+        let hessiansBefore = statistic.hessianPasses
+        defer { log.hessianPasses += statistic.hessianPasses - hessiansBefore }
         if free.isEmpty {
             let ev = statistic.evaluate(start, active: extra, order: .gradient)
             try check(ev)
@@ -78,7 +87,7 @@ public final class Profiler: @unchecked Sendable {
         var result: ProfilePoint?
         var why = method.rawValue
         if method == .newton {
-            result = try newton(start: start, free: free, extra: extra)
+            result = try newton(start: start, free: free, extra: extra, hessianGuess: hessianGuess)
             if result == nil { log.newtonFallbacks += 1 }
         }
         if result == nil {
@@ -101,6 +110,12 @@ public final class Profiler: @unchecked Sendable {
         return point
     }
 
+    /// Books a minimization done outside `profile` (the joint crossing search) in the log.
+    func record(minimizationPasses passes: Int) {
+        log.minimizations += 1
+        log.passes += passes
+    }
+
     private func check(_ ev: AsimovStatistic.Evaluation) throws {
         if let bad = ev.badEvent {
             throw InferenceError.nonPositiveRate(source: model.source, event: bad, rate: statistic.rate(event: bad, at: ev.point))
@@ -108,31 +123,51 @@ public final class Profiler: @unchecked Sendable {
     }
 
     /// Damped Newton on the free block; nil when it does not converge in its budget.
-    private func newton(start: [Double], free: [Int], extra: [Int]) throws -> ProfilePoint? {
+    ///
+    /// The Hessian pass costs about twice a gradient pass, and near the minimum the Hessian
+    /// barely changes, so once the Newton decrement is below `chordBelow` the trial points are
+    /// evaluated with value and gradient only and the last Hessian is kept (chord Newton,
+    /// linearly convergent at the rate of the Hessian's relative change). A fresh Hessian is
+    /// taken whenever a step with an older one fails Armijo, cannot be solved, or shrinks the
+    /// decrement by less than `chordRate`. `hessianGuess` (over free + extra, sorted, e.g. from
+    /// the previous point of a scan) lets the very first pass be a gradient pass too. The
+    /// stopping rule is unchanged: gᵀH⁻¹g < `decrementTolerance` with the Hessian in use.
+    private func newton(start: [Double], free: [Int], extra: [Int], hessianGuess: [Double]?) throws -> ProfilePoint? {
         let active = (free + extra).sorted()
         let pos = free.map { active.firstIndex(of: $0)! }
         let extraPos = extra.map { active.firstIndex(of: $0)! }
         let d = active.count, f = free.count
         var x = start
-        var ev = statistic.evaluate(x, active: active, order: .hessian)
+        var hessian = hessianGuess?.count == d * d ? hessianGuess : nil
+        var ev = statistic.evaluate(x, active: active, order: hessian == nil ? .hessian : .gradient)
         if ev.badEvent != nil {
             // The warm start can be outside the physical region while the fixed values are
             // fine; the reference minimizer starts again from the nuisances at 0.
             var reset = start
             for i in free { reset[i] = 0 }
             x = reset
+            hessian = nil
             ev = statistic.evaluate(x, active: active, order: .hessian)
             try check(ev)
         }
+        var h = hessian ?? ev.hessian
+        var fresh = hessian == nil
+        var previousDecrement = Double.infinity
         var mu = 0.0
+        func refresh() {
+            ev = statistic.evaluate(x, active: active, order: .hessian)
+            h = ev.hessian
+            fresh = true
+            previousDecrement = .infinity
+        }
         for iteration in 0..<maxIterations {
             let g = pos.map { ev.gradient[$0] }
-            var h = [Double](repeating: 0, count: f * f)
-            for i in 0..<f { for j in 0..<f { h[i * f + j] = ev.hessian[pos[i] * d + pos[j]] } }
-            let diag = (0..<f).map { h[$0 * f + $0] }.max() ?? 1
-            var damped = h
-            if mu > 0 { for i in 0..<f { damped[i * f + i] += mu * max(diag, 1) } }
-            guard let step = LinearAlgebra.solveSPD(damped, g.map { -$0 }) else {
+            var block = [Double](repeating: 0, count: f * f)
+            for i in 0..<f { for j in 0..<f { block[i * f + j] = h[pos[i] * d + pos[j]] } }
+            let diag = (0..<f).map { block[$0 * f + $0] }.max() ?? 1
+            if mu > 0 { for i in 0..<f { block[i * f + i] += mu * max(diag, 1) } }
+            guard let step = LinearAlgebra.solveSPD(block, g.map { -$0 }) else {
+                if !fresh { refresh(); continue }
                 mu = max(mu * 10, 1e-8)
                 if mu > 1e8 { return nil }
                 continue
@@ -140,18 +175,24 @@ public final class Profiler: @unchecked Sendable {
             let decrement = -zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }
             if mu == 0, decrement < decrementTolerance {
                 return ProfilePoint(q: ev.value, x: x, free: free, extraGradient: extraPos.map { ev.gradient[$0] },
-                                    hessian: ev.hessian, method: "newton", iterations: iteration, passes: 0)
+                                    hessian: h, method: "newton", iterations: iteration, passes: 0)
             }
+            if !fresh, decrement > chordRate * previousDecrement { refresh(); continue }
+            previousDecrement = decrement
             var trial = x
             for (k, i) in free.enumerated() { trial[i] += step[k] }
-            let next = statistic.evaluate(trial, active: active, order: .hessian)
+            let chord = decrement < chordBelow
+            let next = statistic.evaluate(trial, active: active, order: chord ? .gradient : .hessian)
             // Armijo on the predicted decrease; rounding of u (≈1e-16 |u| per summand) must not
             // reject the last tiny steps.
             let slack = 1e-13 * max(abs(ev.value), 1)
             if next.badEvent == nil, next.value <= ev.value - 1e-4 * decrement + slack {
                 x = trial
                 ev = next
+                if !chord { h = next.hessian; fresh = true; previousDecrement = .infinity } else { fresh = false }
                 mu = mu > 1e-6 ? mu / 10 : 0
+            } else if !fresh {
+                refresh()
             } else {
                 mu = max(mu * 10, 1e-6)
                 if mu > 1e8 { return nil }

@@ -15,6 +15,6 @@ case "limits":
 case "provenance":
     ProvenanceBenchmarks.run(args: Array(arguments.dropFirst()))
 default:
-    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N] | limits [--events N] [--only point|full]")
+    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N] | limits [--events N] [--threads N] [--only point|full] [--pairs K] [--out DIR]")
     exit(arguments.isEmpty ? 0 : 64)
 }

@@ -65,6 +65,36 @@ final class ProfilingTests: XCTestCase {
         XCTAssertLessThanOrEqual(fixedOthers.width, narrow.width + 1e-9)
     }
 
+    /// The polygon is within the tolerance of the true contour everywhere, not only at its
+    /// vertices: for every edge, the true crossing on the ray from the SM through the edge's
+    /// midpoint (solved afresh) lies within `contourTolerance` of the contour's extent of the edge.
+    /// This checks the Hermite prediction that lets gaps go without a midpoint ray.
+    func testContourPolygonWithinToleranceBetweenItsRays() throws {
+        let model = try SyntheticModel(events: 3000, pois: 3, seed: 8).model()
+        let scanner = try LimitScanner(profiler: Profiler(statistic: AsimovStatistic(model: model, threads: 2)))
+        for mode in NuisanceMode.allCases {
+            let free = scanner.freeParameters(scan: [0, 1], nuisances: mode)
+            for c in try scanner.contours(0, 1, nuisances: mode) {
+                XCTAssertTrue(c.closed)
+                let xs = c.points.map { $0[0] }, ys = c.points.map { $0[1] }
+                let scale = [xs.max()! - xs.min()!, ys.max()! - ys.min()!]
+                var worst = 0.0
+                for k in c.points.indices {
+                    let a = c.points[k], b = c.points[(k + 1) % c.points.count]
+                    let mid = [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1])]
+                    let r = (mid[0] * mid[0] + mid[1] * mid[1]).squareRoot()
+                    var warm: ProfilePoint? = nil
+                    let cross = try scanner.crossing(scan: [0, 1], direction: [mid[0] / r, mid[1] / r], level: c.level, free: free,
+                                                     tGuess: r, tMax: 100 * r, warm: &warm)
+                    let truth = [mid[0] / r * cross.t, mid[1] / r * cross.t]
+                    worst = max(worst, LimitScanner.distanceToSegment(truth, a, b, scale: scale))
+                }
+                XCTAssertLessThanOrEqual(worst, c.tolerance, "\(mode) contour at q = \(c.level): \(c.rays) rays")
+                XCTAssertLessThanOrEqual(c.maxChordDeviation, c.tolerance)
+            }
+        }
+    }
+
     func testContourLeavingTheRangeIsReported() throws {
         let model = try SyntheticModel(events: 2000, pois: 2, seed: 3).model()
         var settings = LimitSettings()
