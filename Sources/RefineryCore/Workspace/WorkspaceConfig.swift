@@ -20,6 +20,10 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     /// The held-out split of every sample a surrogate learns from, used when its learner
     /// settings ask for held-out events (early stopping, held-out normalization; docs/closure.md).
     public var heldOut: HeldOutSection?
+    /// The SMEFT surrogate R̂(x|θ) (eq. 67; `SmeftSection.swift`); nil = none is trained.
+    public var smeft: SmeftSection?
+    /// The likelihood model of eq. (82) for `refinery limits` (`ModelSection.swift`).
+    public var model: ModelSection?
 
     public struct HeldOutSection: Codable, Equatable, Sendable {
         /// Fraction of each sample's events held out (0 < f < 1).
@@ -80,7 +84,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out"
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", smeft, model
     }
 }
 

@@ -50,6 +50,13 @@ public struct WorkspaceLayout: Sendable, Equatable {
         reports.appendingPathComponent("inspect-\(sample.lastPathComponent).json")
     }
     public var limits: URL { root.appendingPathComponent("limits") }
+    /// The files `refinery limits` writes (docs/inference.md).
+    public var limitsFiles: LimitsFiles { LimitsFiles(folder: limits) }
+    /// Per-event coefficients of one surrogate on the held-out nominal events (the cache the
+    /// event sum of eq. 94 reads), named by what determines them.
+    public func coefficientCache(_ surrogate: String, key: String) -> URL {
+        cache.appendingPathComponent("coefficients").appendingPathComponent("\(surrogate)-\(key).npy")
+    }
     public var validation: URL { root.appendingPathComponent("validation") }
     public var archives: URL { root.appendingPathComponent("archives") }
     public func archive(named name: String, fileExtension: String) -> URL {
@@ -94,4 +101,22 @@ public struct SurrogateFiles: Sendable, Equatable {
 
     /// Every file, in the order they are recorded.
     public var all: [URL] { [model, record, closurePlot, closureTable, closureJSON] }
+}
+
+/// The files of `limits/`. `limits.json`, the CSVs and `contours.svg` are `LimitsWriters`'
+/// renderings (Inference); `inputs.json` is the identity of the run that wrote them.
+public struct LimitsFiles: Sendable, Equatable {
+    public let folder: URL
+
+    public var json: URL { folder.appendingPathComponent("limits.json") }
+    public var intervalsCSV: URL { folder.appendingPathComponent("intervals.csv") }
+    public var contoursCSV: URL { folder.appendingPathComponent("contours.csv") }
+    public var breakdownCSV: URL { folder.appendingPathComponent("breakdown.csv") }
+    /// Figure 11.
+    public var contoursSVG: URL { folder.appendingPathComponent("contours.svg") }
+    public var breakdownTable: URL { folder.appendingPathComponent("breakdown.md") }
+    public var breakdownSVG: URL { folder.appendingPathComponent("breakdown.svg") }
+    public var inputs: URL { folder.appendingPathComponent("inputs.json") }
+
+    public var all: [URL] { [inputs, json, intervalsCSV, contoursCSV, breakdownCSV, contoursSVG, breakdownTable, breakdownSVG] }
 }
