@@ -280,7 +280,7 @@ final class LimitsCLITests: XCTestCase {
         let nuisances = ((outcome["report"] as! [String: Any])["model"] as! [String: Any])["nuisances"] as! [String]
         XCTAssertEqual(nuisances, ["nu_R", "nu_F", "nu_HF", "nu_lumi", "nu_norm"])
 
-        let lineage = try CLI.run(["provenance", "lineage", "limits/limits.json", "-w", Self.ws.path])
+        let lineage = try CLI.run(["provenance", "lineage", Self.ws.appendingPathComponent("limits/limits.json").path, "-w", Self.ws.path])
         XCTAssertEqual(lineage.status, 0, lineage.all)
         for name in ["surrogates/smeft/model.json", "surrogates/scale/model.json", "surrogates/HF/model.json", "samples/nominal/manifest.json", "refinery.yaml"] {
             XCTAssertTrue(lineage.stdout.contains(name), "lineage names \(name): \(lineage.stdout)")
