@@ -23,6 +23,9 @@ struct LimitsCommand: ParsableCommand {
     @Option(help: "POI pairs for figure 11, e.g. ctGRe:ctGIm,cQj18:cQj38 (default: model.pairs, else all pairs).")
     var pairs: String?
 
+    @Option(help: "Only these POIs, e.g. ctGRe,ctGIm (the others fixed at 0; default: the model's).")
+    var pois: String?
+
     @Option(help: ArgumentHelp("Write the model as an asimov SPEC with its .npy arrays into this folder.", valueName: "dir"))
     var export: String?
 
@@ -39,7 +42,7 @@ struct LimitsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try workspaceOption.resolve()
-            let options = Limits.Options(pairs: pairs, threads: threads)
+            let options = Limits.Options(pairs: pairs, pois: pois, threads: threads)
             if let export {
                 let exported = try Limits.export(workspace, to: URL(fileURLWithPath: export), options: options, log: note)
                 if json { return try sayJSON(exported) }

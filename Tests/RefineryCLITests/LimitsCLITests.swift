@@ -290,11 +290,14 @@ final class LimitsCLITests: XCTestCase {
     // MARK: bad input
 
     func assertLimitsFail(_ config: String, mentioning words: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        try Self.write(config, to: Self.ws)
+        // `provenance runs` reads the configuration too: count with the good one.
+        try Self.write(Self.config(), to: Self.ws)
         let succeeded = try runs("limits").filter { $0["status"] as? String == "succeeded" }.count
+        try Self.write(config, to: Self.ws)
         let result = try CLI.run(["limits", "-w", Self.ws.path])
         XCTAssertNotEqual(result.status, 0, result.all, file: file, line: line)
         for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in: \(result.stderr)", file: file, line: line) }
+        try Self.write(Self.config(), to: Self.ws)
         XCTAssertEqual(try runs("limits").filter { $0["status"] as? String == "succeeded" }.count, succeeded, file: file, line: line)
     }
 
@@ -314,6 +317,10 @@ final class LimitsCLITests: XCTestCase {
         // A bad pair.
         let pair = try CLI.run(["limits", "-w", Self.ws.path, "--pairs", "ctGRe:ctGRe"])
         XCTAssertNotEqual(pair.status, 0)
+        XCTAssertTrue(pair.stderr.contains("--pairs: 'ctGRe:ctGRe'"), pair.stderr)
+        let pois = try CLI.run(["limits", "-w", Self.ws.path, "--pois", "ctGRe,cQj18"])
+        XCTAssertNotEqual(pois.status, 0)
+        XCTAssertTrue(pois.stderr.contains("--pois"), pois.stderr)
     }
 
     /// A POI the nominal sample has no coefficients for: train names the sample and the POI,

@@ -19,7 +19,7 @@ extension Limits {
     public static func export(_ workspace: Workspace, to folder: URL, options: Options,
                               log: @escaping (String) -> Void = { _ in }) throws -> Exported {
         let store = try ProvenanceStore.open(workspace: workspace.root)
-        let plan = try LimitsPlan.resolve(workspace, store: store, pairs: options.pairs)
+        let plan = try LimitsPlan.resolve(workspace, store: store, pairs: options.pairs, pois: options.pois)
         let step = ExportStep(plan: plan, folder: folder.standardizedFileURL, threads: options.threads, log: log)
         return try StepRunner(workspace: workspace, store: store).run(step, hashed: plan.inputs).value
     }

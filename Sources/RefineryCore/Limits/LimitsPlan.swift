@@ -35,7 +35,7 @@ public struct LimitsPlan: Sendable {
     public var inputs: [HashedFile] { [configuration, nominal, smeft.model] + systematics.map(\.model) }
 
     /// Resolves the plan; `pairs` ("a:b,c:d") overrides the model section's.
-    public static func resolve(_ workspace: Workspace, store: ProvenanceStore, pairs: String?) throws -> LimitsPlan {
+    public static func resolve(_ workspace: Workspace, store: ProvenanceStore, pairs: String?, pois chosenPOIs: String? = nil) throws -> LimitsPlan {
         let layout = workspace.layout
         let config = workspace.config
         let configPath = layout.config.path
@@ -61,7 +61,14 @@ public struct LimitsPlan: Sendable {
         guard let record, record.plan.heldOut == config.heldOutSplit else {
             throw LimitsError.otherSplit(name: smeftName, command: "\(train) \(smeftName)")
         }
-        let pois = section.pois ?? smeftModel.poiNames
+        let modelPOIs = section.pois ?? smeftModel.poiNames
+        let pois = chosenPOIs.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? modelPOIs
+        if chosenPOIs != nil {
+            if pois.isEmpty { throw LimitsError.badPOIs(text: chosenPOIs!, pois: modelPOIs) }
+            for poi in pois where !modelPOIs.contains(poi) || pois.filter({ $0 == poi }).count > 1 {
+                throw LimitsError.badPOIs(text: chosenPOIs!, pois: modelPOIs)
+            }
+        }
         for (i, poi) in pois.enumerated() where !smeftModel.poiNames.contains(poi) {
             throw WorkspaceError.config(path: configPath, field: "model.pois[\(i)]",
                                         problem: "names '\(poi)', which the SMEFT surrogate does not learn (it has \(smeftModel.poiNames.joined(separator: ", "))); add it to smeft.pois and run `\(train) \(smeftName)`")
@@ -152,6 +159,7 @@ public enum LimitsError: LocalizedError, Equatable {
     case otherSplit(name: String, command: String)
     case duplicateNuisance(name: String, first: String, second: String, config: String)
     case badPair(text: String, pois: [String])
+    case badPOIs(text: String, pois: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -163,6 +171,8 @@ public enum LimitsError: LocalizedError, Equatable {
             return "the '\(name)' surrogate was not trained on the training part of this workspace's held_out split (the limits sum over its held-out part); run `\(command)`"
         case let .duplicateNuisance(name, first, second, config):
             return "\(config): nuisance '\(name)' is declared twice: by \(first) and by \(second); each nuisance belongs to exactly one factor of eq. (82) — remove one of them from model.systematics"
+        case let .badPOIs(text, pois):
+            return "--pois: '\(text)' is not a list of different POIs of the model (\(pois.joined(separator: ", ")))"
         case let .badPair(text, pois):
             return "--pairs: '\(text)' is not a pair a:b of two different POIs of the model (\(pois.joined(separator: ", ")))"
         }

@@ -13,9 +13,13 @@ public enum Limits {
     public struct Options: Sendable {
         /// "a:b,c:d": the pairs of figure 11 (else the model section's, else all).
         public var pairs: String?
+        /// "a,b": the POIs (a subset of the model's; the others fixed at 0). The demo uses the
+        /// pair of section 7.8 to stay within minutes.
+        public var pois: String?
         public var threads: Int
-        public init(pairs: String? = nil, threads: Int) {
+        public init(pairs: String? = nil, pois: String? = nil, threads: Int) {
             self.pairs = pairs
+            self.pois = pois
             self.threads = threads
         }
     }
@@ -47,7 +51,7 @@ public enum Limits {
         let start = Date()
         let layout = workspace.layout
         let store = try ProvenanceStore.open(workspace: workspace.root)
-        let plan = try LimitsPlan.resolve(workspace, store: store, pairs: options.pairs)
+        let plan = try LimitsPlan.resolve(workspace, store: store, pairs: options.pairs, pois: options.pois)
         let biased = plan.systematics.filter { !$0.heldOutTrained }.map(\.name)
         let identity = plan.identityBytes
         if let reused = try reusable(identity: identity, store: store, layout: layout) {
@@ -57,7 +61,7 @@ public enum Limits {
                            figure: layout.relative(layout.limitsFiles.contoursSVG), report: report, caches: [],
                            trainedOnSummedEvents: biased, seconds: Date().timeIntervalSince(start))
         }
-        let step = LimitsStep(plan: plan, pairsArgument: options.pairs, threads: options.threads, log: log)
+        let step = LimitsStep(plan: plan, pairsArgument: options.pairs, poisArgument: options.pois, threads: options.threads, log: log)
         let finished = try StepRunner(workspace: workspace, store: store).run(step, hashed: plan.inputs)
         let value = finished.value
         return Outcome(status: .computed, runID: finished.runID, files: layout.limitsFiles.all.map(layout.relative),
@@ -85,11 +89,12 @@ public enum Limits {
 struct LimitsStep: Step {
     let plan: LimitsPlan
     let pairsArgument: String?
+    let poisArgument: String?
     let threads: Int
     let log: (String) -> Void
 
     var command: String { "limits" }
-    var replay: [String]? { ["limits"] + (pairsArgument.map { ["--pairs", $0] } ?? []) }
+    var replay: [String]? { ["limits"] + (pairsArgument.map { ["--pairs", $0] } ?? []) + (poisArgument.map { ["--pois", $0] } ?? []) }
 
     struct Value {
         var report: LimitsReport

@@ -107,11 +107,13 @@ public enum Demo {
         }
         var limits: Limits.Outcome?
         if workspace.config.smeft != nil, training.allSatisfy(\.succeeded) {
-            // One pair of figure 11 keeps the demo to a few minutes (the model section's pairs if it names some).
-            let pois = workspace.config.model?.pois ?? workspace.config.smeft?.pois ?? ["ctGRe", "ctGIm"]
-            let pairs = workspace.config.model?.pairs == nil && pois.count >= 2 ? "\(pois[0]):\(pois[1])" : nil
-            log("expected limits (eq. 94) with every surrogate, figure 11 for \(pairs ?? "the model's pairs")")
-            limits = try Limits.run(workspace, options: .init(pairs: pairs, threads: threads), log: log)
+            // Demo size: the first two POIs (section 7.8's ctGRe, ctGIm), the others fixed at 0, and
+            // their one pair of figure 11 keep the demo to minutes; `refinery limits` does all.
+            let all = workspace.config.model?.pois ?? workspace.config.smeft?.pois ?? ["ctGRe", "ctGIm"]
+            let pois = all.count >= 2 ? "\(all[0]),\(all[1])" : nil
+            let pairs = all.count >= 2 ? "\(all[0]):\(all[1])" : nil
+            log("expected limits (eq. 94) with every surrogate for \(pois ?? "the model's POIs"), figure 11 for \(pairs ?? "the model's pairs")")
+            limits = try Limits.run(workspace, options: .init(pairs: pairs, pois: pois, threads: threads), log: log)
         }
         log("packing the workspace")
         let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
