@@ -107,13 +107,12 @@ public enum Demo {
         }
         var limits: Limits.Outcome?
         if workspace.config.smeft != nil, training.allSatisfy(\.succeeded) {
-            // Demo size: the first two POIs (section 7.8's ctGRe, ctGIm), the others fixed at 0, and
-            // their one pair of figure 11 keep the demo to minutes; `refinery limits` does all.
+            // Demo size: one pair of figure 11 (section 7.8's ctGRe:ctGIm; the model's pairs if
+            // it names some) keeps the demo to minutes; `refinery limits` does all ten.
             let all = workspace.config.model?.pois ?? workspace.config.smeft?.pois ?? ["ctGRe", "ctGIm"]
-            let pois = all.count >= 2 ? "\(all[0]),\(all[1])" : nil
-            let pairs = all.count >= 2 ? "\(all[0]):\(all[1])" : nil
-            log("expected limits (eq. 94) with every surrogate for \(pois ?? "the model's POIs"), figure 11 for \(pairs ?? "the model's pairs")")
-            limits = try Limits.run(workspace, options: .init(pairs: pairs, pois: pois, threads: threads), log: log)
+            let pairs = workspace.config.model?.pairs == nil && all.count >= 2 ? "\(all[0]):\(all[1])" : nil
+            log("expected limits (eq. 94) with every surrogate, figure 11 for \(pairs ?? "the model's pairs")")
+            limits = try Limits.run(workspace, options: .init(pairs: pairs, threads: threads), log: log)
         }
         log("packing the workspace")
         let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
