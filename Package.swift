@@ -59,7 +59,7 @@ let package = Package(
         // The pipeline: workspace, simulate/inspect, orchestration.
         .target(name: "RefineryCore", dependencies: [
             "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI", "PluginHost",
-            "Provenance", "WorkspaceArchive", .product(name: "Yams", package: "Yams"),
+            "Provenance", "WorkspaceArchive", "Inference", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "refinery", dependencies: [
             "RefineryCore", "PluginHost", "Provenance", "WorkspaceArchive", "Inference",

@@ -10,7 +10,7 @@ struct DemoCommand: ParsableCommand {
         Simulates the nominal and alternative samples at the workspace's demo size (reusing \
         samples that already match), inspects them, draws the observables for the SM and each \
         Wilson coefficient (figure 4 of the paper), and trains every systematic's surrogate \
-        with the demo's tree count, writing closure plots and tables.
+        with the demo's tree count, writing closure plots and tables. With a smeft: section it         also trains the SMEFT surrogate and ends with `refinery limits` for the first two POIs         and their pair of figure 11, printing the intervals and where the figure is.
         """
     )
 

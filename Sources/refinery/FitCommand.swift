@@ -5,7 +5,7 @@ import RefineryCore
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Train a Boosted Parametric Tree on your own numpy data (SPEC format: README, 'Learner on numpy data').",
+        abstract: "Train a Boosted Parametric Tree (or, with \"learner\": \"bit\", a Boosted Information Tree) on your own numpy data (SPEC format: README, 'Learner on numpy data').",
         discussion: "Settings (SPEC 'settings'): " + LearnerSettingsHelp.text + ". With -w the fit is recorded in that workspace's provenance store (paths inside it are replayed by `reproduce`)."
     )
 
@@ -33,8 +33,7 @@ struct FitCommand: ParsableCommand {
                                    workspace: try Workspace.open(workspace))
                 fitted = try StepRunner(workspace: Workspace.open(workspace)).run(step).value
             } else {
-                let model = try Fitting.fit(spec: spec, output: URL(fileURLWithPath: output), threads: threads)
-                fitted = FittedModel(trees: model.trees.count, terms: model.terms.map { $0.name(parameterNames: model.parameterNames) })
+                fitted = try Fitting.fitAny(spec: spec, output: URL(fileURLWithPath: output), threads: threads)
             }
             if json { return try sayJSON(fitted) }
             say("wrote \(output): \(fitted.trees) trees, terms \(fitted.terms.joined(separator: ", ")) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")

@@ -22,14 +22,16 @@ public struct FitStep: Step {
 
     public func inputs(_ layout: WorkspaceLayout) throws -> [(URL, ArtifactKind)] {
         // A SPEC that cannot be read is reported by the fit itself, naming the field.
-        let arrays = (try? JSONDecoder().decode(FitSpec.self, from: Data(contentsOf: spec)))?.files(relativeTo: spec.deletingLastPathComponent()) ?? []
+        let folder = spec.deletingLastPathComponent()
+        let arrays = (try? JSONDecoder().decode(FitSpec.self, from: Data(contentsOf: spec)))?.files(relativeTo: folder)
+            ?? (try? JSONDecoder().decode(BITFitSpec.self, from: Data(contentsOf: spec)))?.files(relativeTo: folder) ?? []
         return [(spec, .configuration)] + arrays.map { ($0, .sample) }
     }
 
     public func run(_ context: StepContext) throws -> FittedModel {
-        let model = try Fitting.fit(spec: spec.path, output: output, threads: threads)
+        let fitted = try Fitting.fitAny(spec: spec.path, output: output, threads: threads)
         try context.record(outputs: [HashedFile.of(output, kind: .surrogate)])
-        return FittedModel(trees: model.trees.count, terms: model.terms.map { $0.name(parameterNames: model.parameterNames) })
+        return fitted
     }
 }
 

@@ -13,6 +13,8 @@ public enum Demo {
         public var retraining: [Training.Outcome]
         /// The workspace archive the demo ends with.
         public var archive: WorkspacePacking.Packed?
+        /// The limits the demo ends with (when the workspace declares a SMEFT surrogate).
+        public var limits: Limits.Outcome?
         public var seconds: Double
 
         public var text: String {
@@ -36,6 +38,7 @@ public enum Demo {
                 lines.append("second train: \(reused.count) of \(retraining.count) surrogates reused (identity keys unchanged)"
                              + (reused.count == retraining.count ? "" : ": " + retraining.filter { $0.status != .reused }.map { "\($0.name) \(DecisionText.text($0))" }.joined(separator: ", ")))
             }
+            if let limits { lines.append(LimitsText.text(limits, layout: layout)) }
             lines.append("")
             lines.append("provenance store: \(layout.store.path)")
             lines.append("samples:")
@@ -56,7 +59,7 @@ public enum Demo {
             return lines.joined(separator: "\n")
         }
 
-        enum CodingKeys: String, CodingKey { case workspace, simulation, reports, plots, training, retraining, archive, seconds }
+        enum CodingKeys: String, CodingKey { case workspace, simulation, reports, plots, training, retraining, archive, limits, seconds }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -67,6 +70,7 @@ public enum Demo {
             try container.encode(training, forKey: .training)
             try container.encode(retraining, forKey: .retraining)
             try container.encodeIfPresent(archive, forKey: .archive)
+            try container.encodeIfPresent(limits, forKey: .limits)
             try container.encode(seconds, forKey: .seconds)
         }
     }
@@ -101,10 +105,19 @@ public enum Demo {
                                                                     executable: executable),
                                           progress: TrainingProgress(), arguments: ["demo", "train", "again"])
         }
+        var limits: Limits.Outcome?
+        if workspace.config.smeft != nil, training.allSatisfy(\.succeeded) {
+            // Demo size: one pair of figure 11 (section 7.8's ctGRe:ctGIm; the model's pairs if
+            // it names some) keeps the demo to minutes; `refinery limits` does all ten.
+            let all = workspace.config.model?.pois ?? workspace.config.smeft?.pois ?? ["ctGRe", "ctGIm"]
+            let pairs = workspace.config.model?.pairs == nil && all.count >= 2 ? "\(all[0]):\(all[1])" : nil
+            log("expected limits (eq. 94) with every surrogate, figure 11 for \(pairs ?? "the model's pairs")")
+            limits = try Limits.run(workspace, options: .init(pairs: pairs, threads: threads), log: log)
+        }
         log("packing the workspace")
         let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
                                                 arguments: ["demo", "pack"])
         return Summary(workspace: workspace.root, simulation: simulation, reports: reports, plots: plots, training: training,
-                       retraining: retraining, archive: archive, seconds: Date().timeIntervalSince(start))
+                       retraining: retraining, archive: archive, limits: limits, seconds: Date().timeIntervalSince(start))
     }
 }

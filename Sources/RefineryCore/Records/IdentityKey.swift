@@ -35,7 +35,7 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
         nuisances = plan.spec.nuisances
         terms = plan.spec.terms
         basePoints = plan.spec.basePoints
-        heldOut = plan.settings.needsHeldOutData ? plan.heldOut : nil
+        heldOut = plan.heldOut
     }
 
     /// SHA-256 of the canonical JSON (sorted keys) of every field.

@@ -105,6 +105,11 @@ public enum Training {
                 }
                 outcomes.append(outcome)
             }
+            // The SMEFT surrogate (smeft: section) is trained like a systematic, after them.
+            if workspace.config.smeft != nil, options.only.isEmpty || options.only.contains(WorkspaceConfig.SmeftSection.surrogateName) {
+                outcomes.append(trainSmeft(workspace, inputs: inputs, runner: runner, store: recorder.store, trees: options.trees,
+                                           threads: options.threads, progress: progress))
+            }
             let failed = outcomes.filter { !$0.succeeded }.map(\.name)
             if !failed.isEmpty { recorder.fail(TrainingError.failures(failed)) }
             return outcomes
@@ -113,8 +118,9 @@ public enum Training {
 
     static func select(_ workspace: Workspace, only: [String]) throws -> [WorkspaceConfig.SystematicEntry] {
         let all = workspace.config.systematics
-        guard !all.isEmpty else { throw TrainingError.noSystematics(path: workspace.layout.config.path) }
-        for name in only where !all.contains(where: { $0.name == name }) {
+        let smeft = workspace.config.smeft == nil ? [] : [WorkspaceConfig.SmeftSection.surrogateName]
+        guard !all.isEmpty || !smeft.isEmpty else { throw TrainingError.noSystematics(path: workspace.layout.config.path) }
+        for name in only where !all.contains(where: { $0.name == name }) && !smeft.contains(name) {
             throw TrainingError.unknownSystematic(name: name, known: all.map(\.name))
         }
         return only.isEmpty ? all : all.filter { only.contains($0.name) }
@@ -142,7 +148,7 @@ public enum Training {
         var plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
                                   pluginSHA256: pluginSHA256, pluginVersion: description.version,
                                   kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
-        plan.heldOut = settings.needsHeldOutData ? workspace.config.heldOutSplit : nil
+        plan.heldOut = settings.needsHeldOutData || workspace.config.declaresLikelihood ? workspace.config.heldOutSplit : nil
         do {
             _ = try BPTTrainer(problem: plan.problem(), settings: settings, threads: 1)
         } catch {

@@ -46,6 +46,9 @@ extension WorkspaceConfig {
         try checkKeys(mapping["demo"], allowed: DemoSection.CodingKeys.allCases.map(\.rawValue), at: "demo", path: path)
         try checkKeys(mapping["held_out"], allowed: HeldOutSection.CodingKeys.allCases.map(\.rawValue), at: "held_out", path: path)
         try checkKeys(mapping["cluster"], allowed: ClusterSection.CodingKeys.allCases.map(\.rawValue), at: "cluster", path: path)
+        try checkKeys(mapping["smeft"], allowed: SmeftSection.CodingKeys.allCases.map(\.rawValue), at: "smeft", path: path)
+        try checkKeys(mapping["smeft"]?.mapping?["learner"], allowed: SmeftLearner.allowedKeys, at: "smeft.learner", path: path)
+        try checkKeys(mapping["model"], allowed: ModelSection.CodingKeys.allCases.map(\.rawValue), at: "model", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
             try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
@@ -106,6 +109,8 @@ extension WorkspaceConfig {
             try require(seen.insert(entry.name.lowercased()).inserted, "systematics[\(index)].name",
                         "'\(entry.name)' is listed twice (names are compared ignoring case); names must be unique")
         }
+        try smeft?.validate(path: path, systematics: systematics)
+        try model?.validate(path: path, systematicNames: systematics.map(\.name), smeft: smeft)
     }
 }
 

@@ -22,6 +22,10 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     public var heldOut: HeldOutSection?
     /// What `refinery submit` asks Slurm for (docs/cluster.md).
     public var cluster: ClusterSection?
+    /// The SMEFT surrogate R̂(x|θ) (eq. 67; `SmeftSection.swift`); nil = none is trained.
+    public var smeft: SmeftSection?
+    /// The likelihood model of eq. (82) for `refinery limits` (`ModelSection.swift`).
+    public var model: ModelSection?
 
     public struct HeldOutSection: Codable, Equatable, Sendable {
         /// Fraction of each sample's events held out (0 < f < 1).
@@ -82,7 +86,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", cluster
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", cluster, smeft, model
     }
 }
 

@@ -58,6 +58,13 @@ public struct WorkspaceLayout: Sendable, Equatable {
         reports.appendingPathComponent("inspect-\(sample.lastPathComponent).json")
     }
     public var limits: URL { root.appendingPathComponent("limits") }
+    /// The files `refinery limits` writes (docs/inference.md).
+    public var limitsFiles: LimitsFiles { LimitsFiles(folder: limits) }
+    /// Per-event coefficients of one surrogate on the held-out nominal events (the cache the
+    /// event sum of eq. 94 reads), named by what determines them.
+    public func coefficientCache(_ surrogate: String, key: String) -> URL {
+        cache.appendingPathComponent("coefficients").appendingPathComponent("\(surrogate)-\(key).npy")
+    }
     public var validation: URL { root.appendingPathComponent("validation") }
     public var archives: URL { root.appendingPathComponent("archives") }
     public func archive(named name: String, fileExtension: String) -> URL {
@@ -156,4 +163,22 @@ public struct ClusterSubmissionFiles: Sendable, Equatable {
     public func journal(_ index: Int) -> URL { journals.appendingPathComponent("task-\(index).sqlite") }
     /// Journals already merged into the store are moved here, so a second merge skips them.
     public var mergedJournals: URL { journals.appendingPathComponent("merged") }
+}
+
+/// The files of `limits/`. `limits.json`, the CSVs and `contours.svg` are `LimitsWriters`'
+/// renderings (Inference); `inputs.json` is the identity of the run that wrote them.
+public struct LimitsFiles: Sendable, Equatable {
+    public let folder: URL
+
+    public var json: URL { folder.appendingPathComponent("limits.json") }
+    public var intervalsCSV: URL { folder.appendingPathComponent("intervals.csv") }
+    public var contoursCSV: URL { folder.appendingPathComponent("contours.csv") }
+    public var breakdownCSV: URL { folder.appendingPathComponent("breakdown.csv") }
+    /// Figure 11.
+    public var contoursSVG: URL { folder.appendingPathComponent("contours.svg") }
+    public var breakdownTable: URL { folder.appendingPathComponent("breakdown.md") }
+    public var breakdownSVG: URL { folder.appendingPathComponent("breakdown.svg") }
+    public var inputs: URL { folder.appendingPathComponent("inputs.json") }
+
+    public var all: [URL] { [inputs, json, intervalsCSV, contoursCSV, breakdownCSV, contoursSVG, breakdownTable, breakdownSVG] }
 }
