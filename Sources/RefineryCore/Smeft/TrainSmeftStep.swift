@@ -26,7 +26,9 @@ struct TrainSmeftStep: Step {
 
     func run(_ context: StepContext) throws -> Trained {
         let layout = workspace.layout
-        let files = layout.surrogate(plan.name)
+        let surrogate = try SurrogateCommit(layout: layout, name: plan.name)
+        defer { surrogate.discard() }
+        let files = surrogate.final
         let start = Date()
         let nominal = try NominalEvents(layout.nominalSample)
         let sample = try SmeftSample(layout.nominalSample, plan: plan)
@@ -48,11 +50,10 @@ struct TrainSmeftStep: Step {
         let learnerSeconds = Date().timeIntervalSince(start)
 
         let modelBytes = Data(model.encoded())
-        try AtomicFile.write(modelBytes, to: files.model)
-        let modelFile = HashedFile.written(modelBytes, to: files.model, kind: .surrogate)
+        let modelFile = try surrogate.write(modelBytes, as: files.model, kind: .surrogate)
         let record = SmeftRecord(plan: plan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256,
                                  trainingEvents: trainRows.count, heldOutEvents: heldRows.count)
-        let recordFile = try TrainSystematicStep.write(JSONEncoder.refinery.encode(record), to: files.record, kind: .report)
+        let recordFile = try surrogate.write(JSONEncoder.refinery.encode(record), as: files.record, kind: .report)
 
         // Closure on events the surrogate did not see.
         let heldX = rows(nominal.x, nominal.width, heldRows)
@@ -61,14 +62,15 @@ struct TrainSmeftStep: Step {
                                        points: plan.closurePoints, names: nominal.names, threads: threads)
         let outputs = [
             modelFile, recordFile,
-            try TrainSystematicStep.write(Data(SmeftClosure.figure(closure, units: nominal.units, poiNames: plan.pois).render().utf8), to: files.closurePlot, kind: .plot),
-            try TrainSystematicStep.write(Data(SmeftClosure.table(closure, poiNames: plan.pois).utf8), to: files.closureTable, kind: .report),
-            try TrainSystematicStep.write(JSONEncoder.refinery.encode(closure), to: files.closureJSON, kind: .report),
+            try surrogate.write(Data(SmeftClosure.figure(closure, units: nominal.units, poiNames: plan.pois).render().utf8), as: files.closurePlot, kind: .plot),
+            try surrogate.write(Data(SmeftClosure.table(closure, poiNames: plan.pois).utf8), as: files.closureTable, kind: .report),
+            try surrogate.write(JSONEncoder.refinery.encode(closure), as: files.closureJSON, kind: .report),
         ]
-        let recorded = try context.record(outputs: outputs)
-        let surrogateID = try context.store.recordSurrogate(identity.entry(artifactID: recorded[0].artifactID, seed: nominal.seed,
-                                                                           closureFigures: [layout.relative(files.closurePlot)],
-                                                                           runID: context.runID))
+        let surrogateID = try surrogate.commit(context, outputs: outputs) { modelID in
+            try context.store.recordSurrogate(identity.entry(artifactID: modelID, seed: nominal.seed,
+                                                             closureFigures: [layout.relative(files.closurePlot)],
+                                                             runID: context.runID))
+        }
         progress.log("\(plan.name): trained \(model.trees.count) BIT trees on \(trainRows.count) events in \(String(format: "%.1f", learnerSeconds)) s; closure on \(heldRows.count) held-out events \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, learnerSeconds: learnerSeconds)
     }

@@ -32,10 +32,8 @@ struct TrainSystematicStep: Step {
     }
 
     /// Everything is staged first: the data sets in `synthetic/.<name>.staging-<tag>/`, the five
-    /// surrogate files in `surrogates/.<name>.staging-<tag>/`. Only the commit (under the
-    /// workspace's commit lock, shared) records them under their final names and then swaps
-    /// each staged folder with the recorded one in one atomic exchange, so a kill at any moment
-    /// leaves every folder wholly old or wholly new and each of its files a recorded version
+    /// surrogate files beside the surrogate folder; `SurrogateCommit` records and exchanges
+    /// both at the end, so a kill at any moment leaves every folder wholly old or wholly new
     /// (`provenance verify` clean), and `pack` never sees half of a retrain.
     func run(_ context: StepContext) throws -> Trained {
         let layout = workspace.layout
@@ -46,13 +44,10 @@ struct TrainSystematicStep: Step {
         // 1. Synthetic data sets, made in a child process and staged until all are valid.
         let pluginStart = Date()
         let staging = try layout.inside(layout.syntheticStaging(plan.name, tag: .current))
-        let files = layout.surrogateStaging(plan.name, tag: .current)
-        _ = try layout.inside(files.folder)
-        for folder in [staging, files.folder] {
-            try? FileManager.default.removeItem(at: folder)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
-        defer { for folder in [staging, files.folder] { try? FileManager.default.removeItem(at: folder) } }
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        let surrogate = try SurrogateCommit(layout: layout, name: plan.name)
+        defer { try? FileManager.default.removeItem(at: staging); surrogate.discard() }
         let job = PluginWorker.Job(systematic: plan.name, plugin: plan.pluginPath, configJSON: plan.configJSON,
                                    nominal: layout.nominalSample.path,
                                    alternative: plan.kind == .alternative ? layout.alternativeSample.path : nil,
@@ -101,41 +96,29 @@ struct TrainSystematicStep: Step {
         let modelBytes = Data(model.encoded())
         var portablePlan = plan
         portablePlan.pluginPath = URL(fileURLWithPath: plan.pluginPath).lastPathComponent
-        let modelFile = HashedFile.written(modelBytes, to: final.model, kind: .surrogate)
-        try AtomicFile.write(modelBytes, to: files.model)
+        let modelFile = try surrogate.write(modelBytes, as: final.model, kind: .surrogate)
         let record = SurrogateRecord(plan: portablePlan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256)
 
         // 4. Closure on the training base points; with a held-out split, on the training part
         //    and, for the criterion, on the held-out part (the trainer's own split of each sample).
         let closure = ClosureCheck.run(systematic: plan.name, model: model, nominal: nominal, basePoints: points,
                                        samples: samples, heldOut: plan.heldOut, threads: threads)
-        let contents: [(Data, URL, URL, ArtifactKind)] = [
-            (try JSONEncoder.refinery.encode(record), files.record, final.record, .report),
-            (Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), files.closurePlot, final.closurePlot, .plot),
-            (Data(ClosureCheck.table(closure).utf8), files.closureTable, final.closureTable, .report),
-            (try JSONEncoder.refinery.encode(closure), files.closureJSON, final.closureJSON, .report),
+        let outputs = [
+            modelFile,
+            try surrogate.write(JSONEncoder.refinery.encode(record), as: final.record, kind: .report),
+            try surrogate.write(Data(ClosureCheck.figure(closure, units: nominal.units).render().utf8), as: final.closurePlot, kind: .plot),
+            try surrogate.write(Data(ClosureCheck.table(closure).utf8), as: final.closureTable, kind: .report),
+            try surrogate.write(JSONEncoder.refinery.encode(closure), as: final.closureJSON, kind: .report),
         ]
-        var outputs = [modelFile]
-        for (data, staged, url, kind) in contents {
-            try AtomicFile.write(data, to: staged)
-            outputs.append(HashedFile.written(data, to: url, kind: kind))
-        }
 
         // 5. The commit: the data sets (hashes verified as they were read) and the five files
         //    recorded under their final names with the surrogate's identity, then both staged
         //    folders exchanged with the recorded ones.
         let synthetic = try dataSets.flatMap { try Self.hashedFiles(of: $0.0, read: $0.read, to: family) }
-        let surrogateID: Int64 = try CommitLock.with(layout, .shared) {
-            _ = try context.record(outputs: synthetic)
-            let recorded = try context.record(outputs: outputs)
-            let id = try context.store.recordSurrogate(identity.entry(plan: plan, artifactID: recorded[0].artifactID,
-                                                                      seed: nominal.seed,
-                                                                      closureFigures: [layout.relative(final.closurePlot)],
-                                                                      runID: context.runID))
-            try FileManager.default.createDirectory(at: layout.surrogates, withIntermediateDirectories: true)
-            try AtomicFile.replaceDirectory(family, with: staging)
-            try AtomicFile.replaceDirectory(try layout.inside(final.folder), with: files.folder)
-            return id
+        let surrogateID = try surrogate.commit(context, outputs: outputs, others: synthetic, folders: [(family, staging)]) { modelID in
+            try context.store.recordSurrogate(identity.entry(plan: plan, artifactID: modelID, seed: nominal.seed,
+                                                             closureFigures: [layout.relative(final.closurePlot)],
+                                                             runID: context.runID))
         }
         progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(final.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
