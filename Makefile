@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-validate clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits
+bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-validate
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
@@ -40,6 +40,11 @@ bench-archive: build
 bench-limits: build
 	@python3 -c 'import iminuit' 2>/dev/null || python3 -m pip install -q iminuit
 	$(BIN)/refinery-bench limits
+
+## The classifier two-sample test: one surrogate at paper scale, and the whole validate of
+## workspaces/tt2l (run `make demo` first for the second part).
+bench-validate: build
+	$(BIN)/refinery-bench validate
 
 clean:
 	rm -rf .build

@@ -3,7 +3,7 @@
 # two commands work on a fresh machine. Safe to run repeatedly: it does nothing when every
 # package is present.
 set -eu
-needed="libsqlite3-dev libarchive-dev libnlopt-dev zstd python3-numpy python3-scipy"
+needed="libsqlite3-dev libarchive-dev libnlopt-dev libxgboost-dev zstd python3-numpy python3-scipy"
 missing=""
 for package in $needed; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

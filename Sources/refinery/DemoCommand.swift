@@ -33,6 +33,8 @@ struct DemoCommand: ParsableCommand {
             if json { try sayJSON(summary) } else { say(summary.text) }
             let failed = summary.training.filter { !$0.succeeded }.map(\.name)
             if !failed.isEmpty { throw TrainingError.failures(failed) }
+            let invalid = summary.validation.filter { $0.status != .passed }.map(\.name)
+            if !invalid.isEmpty { throw SurrogateValidationError.failures(invalid) }
         }
     }
 }

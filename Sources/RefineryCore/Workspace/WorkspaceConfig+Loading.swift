@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import Validation
 import Yams
 
 extension WorkspaceConfig {
@@ -45,6 +46,7 @@ extension WorkspaceConfig {
         try checkKeys(mapping["learner"], allowed: LearnerSection.allowedKeys, at: "learner", path: path)
         try checkKeys(mapping["demo"], allowed: DemoSection.CodingKeys.allCases.map(\.rawValue), at: "demo", path: path)
         try checkKeys(mapping["held_out"], allowed: HeldOutSection.CodingKeys.allCases.map(\.rawValue), at: "held_out", path: path)
+        try checkKeys(mapping["validation"], allowed: ValidationSection.allowedKeys, at: "validation", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
             try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
@@ -91,6 +93,12 @@ extension WorkspaceConfig {
         try require(demo.trees >= 1, "demo.trees", "is \(demo.trees), expected at least 1")
         if let heldOut {
             try require(heldOut.fraction > 0 && heldOut.fraction < 1, "held_out.fraction", "is \(heldOut.fraction), expected 0 < f < 1")
+        }
+        if let validation {
+            do { _ = try validation.classifier.validated() } catch let error as C2STError {
+                guard case let .invalidSetting(field, detail) = error else { throw error }
+                throw WorkspaceError.config(path: path, field: "validation.\(field)", problem: detail)
+            }
         }
         try learner.validate(at: "learner", path: path)
         var seen = Set<String>()

@@ -20,6 +20,8 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     /// The held-out split of every sample a surrogate learns from, used when its learner
     /// settings ask for held-out events (early stopping, held-out normalization; docs/closure.md).
     public var heldOut: HeldOutSection?
+    /// The classifier two-sample test of `refinery validate` (docs/validation.md).
+    public var validation: ValidationSection?
 
     public struct HeldOutSection: Codable, Equatable, Sendable {
         /// Fraction of each sample's events held out (0 < f < 1).
@@ -34,6 +36,9 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     public var heldOutSplit: HeldOutSplit {
         (try? HeldOutSplit(fraction: heldOut?.fraction ?? 0.5, seed: heldOut?.seed ?? 1)) ?? (try! HeldOutSplit(fraction: 0.5, seed: 1))
     }
+
+    /// The validation settings in force (defaults when the section is absent).
+    public var validationSettings: ValidationSection { validation ?? ValidationSection() }
 
     /// Sample sizes and seeds for `refinery simulate`.
     public struct SimulationSection: Codable, Equatable, Sendable {
@@ -80,7 +85,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out"
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", validation
     }
 }
 

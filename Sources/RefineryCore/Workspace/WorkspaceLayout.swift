@@ -8,7 +8,8 @@ import Foundation
 /// samples/<name>/                    simulated samples (nominal, alternative)
 /// synthetic/<systematic>/nu<k>/      synthetic data sets D(ν_k) of each systematic
 /// surrogates/<systematic>/           model.json, surrogate.json, closure.{svg,md,json}
-/// plots/  reports/  limits/  validation/  archives/  plugins/
+/// validation/<systematic>/          c2st.{json,md,svg}: the classifier two-sample test
+/// plots/  reports/  limits/  archives/  plugins/
 /// .cache/                            derived, disposable data (plugin descriptions)
 /// ```
 /// Everything but `refinery.yaml` and `plugins/` is output and git-ignored.
@@ -51,6 +52,10 @@ public struct WorkspaceLayout: Sendable, Equatable {
     }
     public var limits: URL { root.appendingPathComponent("limits") }
     public var validation: URL { root.appendingPathComponent("validation") }
+    /// `validation/<name>/c2st.{json,md,svg}`: the classifier two-sample test of one surrogate.
+    public func validationFiles(_ systematic: String) -> ValidationFiles {
+        ValidationFiles(folder: validation.appendingPathComponent(systematic))
+    }
     public var archives: URL { root.appendingPathComponent("archives") }
     public func archive(named name: String, fileExtension: String) -> URL {
         archives.appendingPathComponent("\(name).\(fileExtension)")
@@ -94,4 +99,15 @@ public struct SurrogateFiles: Sendable, Equatable {
 
     /// Every file, in the order they are recorded.
     public var all: [URL] { [model, record, closurePlot, closureTable, closureJSON] }
+}
+
+/// The classifier two-sample test's files of one surrogate (docs/validation.md).
+public struct ValidationFiles: Sendable, Equatable {
+    public let folder: URL
+
+    public var json: URL { folder.appendingPathComponent("c2st.json") }
+    public var table: URL { folder.appendingPathComponent("c2st.md") }
+    public var figure: URL { folder.appendingPathComponent("c2st.svg") }
+
+    public var all: [URL] { [figure, table, json] }
 }
