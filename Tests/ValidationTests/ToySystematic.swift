@@ -4,7 +4,8 @@ import RefineryCore
 import Validation
 
 /// A reweighting systematic whose effect lives in a correlation of two features, invisible in
-/// every one-dimensional projection: w_ν(x) = w₀ exp(ν a tanh(x₀x₁)) with x ~ N(0, 1)⁴.
+/// every one-dimensional projection: w₁(x) = w₀ (1 + a tanh(x₀) tanh(x₁)), a = 0.5, x ~ N(0, 1)⁴
+/// (E[tanh x] = 0, so every marginal ratio and the yield are 1).
 /// An additive surrogate (depth-1 trees: each tree splits one feature) can learn every
 /// projection but not the x₀x₁ correlation; depth-3 trees can.
 enum ToySystematic {
@@ -36,7 +37,7 @@ enum ToySystematic {
             x += row
             let w = 0.5 + uniform()  // weighted events, as the simulation's
             w0.append(w)
-            w1.append(w * exp(strength * tanh(row[0] * row[1])))
+            w1.append(w * (1 + strength * tanh(row[0]) * tanh(row[1])))
         }
         return Events(x: x, w0: w0, w1: w1)
     }
