@@ -127,18 +127,21 @@ public enum TwoSampleTest {
             if isTest(i) { testRows.append(i); testX.append(contentsOf: feature(i).map(Float.init)) }
             else { trainRows.append(i); trainX.append(contentsOf: feature(i).map(Float.init)) }
         }
-        // Class totals of each half, for the balancing described on the type.
-        func totals(_ set: [Int]) -> [Double] {
+        // Class totals of each half, for the balancing described on the type. XGBoost refuses
+        // negative weights (NLO-like samples have some): the classifier trains on |w| — any
+        // classifier trained on other events gives a valid test — and the accuracy is measured
+        // with the signed weights.
+        func totals(_ set: [Int], _ f: (Double) -> Double) -> [Double] {
             var t = [0.0, 0.0]
-            for i in set { t[Int(labels[i])] += weight(i) }
+            for i in set { t[Int(labels[i])] += f(weight(i)) }
             return t
         }
-        let trainTotals = totals(trainRows), testTotals = totals(testRows)
+        let trainTotals = totals(trainRows, abs), testTotals = totals(testRows, { $0 })
         guard trainTotals.allSatisfy({ $0 > 0 }), testTotals.allSatisfy({ $0 > 0 }) else {
             throw C2STError.emptyClass(detail: "a class has no positive total weight in the training or test half")
         }
         let half = Double(trainRows.count) / 2
-        let trainW = trainRows.map { Float(weight($0) * half / trainTotals[Int(labels[$0])]) }
+        let trainW = trainRows.map { Float(abs(weight($0)) * half / trainTotals[Int(labels[$0])]) }
         let probabilities = try classifier.fitPredict(x: trainX, labels: trainRows.map { labels[$0] }, weights: trainW,
                                                       featureCount: nf, predictX: testX, settings: settings, threads: threads)
         var correct = 0.0

@@ -85,7 +85,9 @@ final class XGBoostLibrary: @unchecked Sendable {
     /// Reads one return code: 0 is success, anything else throws with XGBoost's own message.
     func check(_ code: Int32, _ call: String) throws {
         guard code != 0 else { return }
-        let message = getLastError().map { String(cString: $0) } ?? "(no message)"
+        var message = getLastError().map { String(cString: $0) } ?? "(no message)"
+        // XGBoost appends its C++ stack trace; the sentence before it is what the user needs.
+        if let trace = message.range(of: "Stack trace:") { message = String(message[..<trace.lowerBound]) }
         throw XGBoostError.call(function: call, code: code, message: message)
     }
 }

@@ -18,7 +18,10 @@ public enum C2STEvents {
     public static func samples(nominal: WeightedSample, own: WeightedSample?, weights: [Double], independent: Bool,
                                split: HeldOutSplit, seed: UInt64) throws -> (reference: WeightedSample, varied: WeightedSample) {
         let heldOut = split.partition(count: nominal.count).heldOut
-        if let own, independent {
+        // A recalibrated sample whose selection changed the events (JES: events migrate in and
+        // out of the fiducial region) no longer lines up with the nominal by index: its own
+        // held-out events are used, as for an independent sample (docs/validation.md).
+        if let own, independent || own.count != nominal.count {
             return (nominal.selecting(heldOut), own.selecting(split.partition(count: own.count).heldOut))
         }
         let classes = try HeldOutSplit(fraction: 0.5, seed: seed ^ 0x636C_6173_7365_7300)  // "classes"
@@ -26,7 +29,7 @@ public enum C2STEvents {
         let variedRows = heldOut.filter { !classes.isHeldOut($0) }
         let varied = try own ?? WeightedSample(x: nominal.x, w: weights, featureCount: nominal.featureCount)
         guard varied.count == nominal.count else {
-            throw C2STError.shape(detail: "the varied data set has \(varied.count) events, the nominal fiducial sample \(nominal.count)")
+            throw C2STError.shape(detail: "the varied data set has \(varied.count) weights, the nominal fiducial sample \(nominal.count) events")
         }
         return (nominal.selecting(smRows), varied.selecting(variedRows))
     }
