@@ -18,11 +18,16 @@ public enum C2STEvents {
     public static func samples(nominal: WeightedSample, own: WeightedSample?, weights: [Double], independent: Bool,
                                split: HeldOutSplit, seed: UInt64) throws -> (reference: WeightedSample, varied: WeightedSample) {
         let heldOut = split.partition(count: nominal.count).heldOut
-        // A recalibrated sample whose selection changed the events (JES: events migrate in and
-        // out of the fiducial region) no longer lines up with the nominal by index: its own
-        // held-out events are used, as for an independent sample (docs/validation.md).
-        if let own, independent || own.count != nominal.count {
+        if let own, independent {
             return (nominal.selecting(heldOut), own.selecting(split.partition(count: own.count).heldOut))
+        }
+        // A recalibrated sample holds the nominal's events with new x. When its selection moved
+        // events (JES: events migrate in and out of the fiducial region) its rows no longer say
+        // which nominal event they are, the classes cannot be made disjoint, and a classifier
+        // would recognize an event's twin across the classes (measured: accuracy 0.48, far
+        // *below* 1/2, on tt2l's JES): refused rather than passed (docs/validation.md).
+        if let own, own.count != nominal.count {
+            throw C2STError.unalignedEvents(varied: own.count, nominal: nominal.count)
         }
         let classes = try HeldOutSplit(fraction: 0.5, seed: seed ^ 0x636C_6173_7365_7300)  // "classes"
         let smRows = heldOut.filter { classes.isHeldOut($0) }

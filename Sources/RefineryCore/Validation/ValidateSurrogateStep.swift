@@ -105,7 +105,7 @@ struct ValidationInputs {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let settingsJSON = String(decoding: try encoder.encode(settings), as: UTF8.self)
-        identityKey = FileHash.sha256(Data((["c2st-1", settingsJSON] + files.map(\.sha256)).joined(separator: "\n").utf8))
+        identityKey = FileHash.sha256(Data((["c2st-2", settingsJSON] + files.map(\.sha256)).joined(separator: "\n").utf8))
     }
 }
 
