@@ -50,6 +50,9 @@ public enum Validating {
                         + "unreweighted \(point.test.accuracyUnreweighted.map { String(format: "%.4f", $0) } ?? "–"): \(point.passed ? "pass" : "FAIL")")
                 }
             } catch {
+                // No earlier verdict may outlive a test that could not run now (provenance
+                // validated then answers "stale", never an old "passed").
+                for file in files.all { try? FileManager.default.removeItem(at: file) }
                 outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
                 log("\(entry.name): ERROR: \(outcome.error!)")
             }
