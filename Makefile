@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster
+bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
@@ -50,6 +50,11 @@ bench-limits: build
 ## submit -> dependent job end on a one-node Slurm cluster vs local train (docs/cluster.md).
 bench-cluster: build
 	bash scripts/bench-cluster.sh $(BIN)
+
+## The classifier two-sample test: one surrogate at paper scale, and the whole validate of
+## workspaces/tt2l (run `make demo` first for the second part).
+bench-validate: build
+	$(BIN)/refinery-bench validate
 
 clean:
 	rm -rf .build

@@ -51,6 +51,8 @@ let package = Package(
         // The host's version and build commit.
         .plugin(name: "GitCommitPlugin", capability: .buildTool(), path: "Sources/GitCommitPlugin"),
         .target(name: "RefineryBuildInfo", plugins: ["GitCommitPlugin"]),
+        // The classifier two-sample test of section 7.6 (XGBoost's C API, opened with dlopen).
+        .target(name: "Validation", dependencies: ["BoostedParametricTree"]),
         // The plugin host: catalog, trust, loading, sandboxed bounded worker processes and their
         // typed protocol, validation of what plugins return, scaffolding (templates as resources).
         .target(name: "CPluginSandbox"),
@@ -59,7 +61,7 @@ let package = Package(
         // The pipeline: workspace, simulate/inspect, orchestration.
         .target(name: "RefineryCore", dependencies: [
             "BoostedParametricTree", "TopPairSimulation", "EventData", "Charts", "RefineryBuildInfo", "RefineryPluginABI", "PluginHost",
-            "Provenance", "WorkspaceArchive", "Inference", .product(name: "Yams", package: "Yams"),
+            "Provenance", "WorkspaceArchive", "Inference", "Validation", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "refinery", dependencies: [
             "RefineryCore", "PluginHost", "Provenance", "WorkspaceArchive", "Inference",
@@ -67,7 +69,7 @@ let package = Package(
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
             "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
-            "Inference",
+            "Inference", "Validation",
         ], swiftSettings: numerics),
 
     ] + bundledPlugins.map {
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "WorkspaceArchiveTests", dependencies: ["WorkspaceArchive", "CArchive"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "EventData"]),
         .testTarget(name: "RefineryCoreTests", dependencies: ["RefineryCore", "PluginHost", "Provenance", "BoostedParametricTree"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "RefineryCore", "BoostedParametricTree"]),
         .testTarget(name: "RefineryCLITests", dependencies: ["RefineryCore", "TopPairSimulation", "EventData"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

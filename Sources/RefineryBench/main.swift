@@ -14,7 +14,9 @@ case "limits":
     InferenceBenchmarks.run(args: Array(arguments.dropFirst()))
 case "provenance":
     ProvenanceBenchmarks.run(args: Array(arguments.dropFirst()))
+case "validate":
+    ValidationBenchmarks.run(args: Array(arguments.dropFirst()))
 default:
-    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N] | limits [--events N] [--threads N] [--only point|full] [--pairs K] [--out DIR]")
+    print("usage: refinery-bench simulate [--events N] | bpt [--trees N] [--events N] | provenance [--runs N] | archive [--megabytes N] | limits [--events N] [--threads N] [--only point|full] [--pairs K] [--out DIR] | validate [--events N] [--threads N] [--workspace W] [--skip-paper]")
     exit(arguments.isEmpty ? 0 : 64)
 }

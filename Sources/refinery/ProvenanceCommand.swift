@@ -8,7 +8,7 @@ struct ProvenanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provenance",
         abstract: "Ask the workspace's provenance store where artifacts came from (schema: docs/provenance.md).",
-        subcommands: [Lineage.self, Uses.self, History.self, Stale.self, Runs.self, Show.self, Verify.self, Diff.self]
+        subcommands: [Lineage.self, Uses.self, History.self, Stale.self, Runs.self, Show.self, Verify.self, Diff.self, Validated.self]
     )
 
     struct Options: ParsableArguments {
@@ -26,6 +26,27 @@ struct ProvenanceCommand: ParsableCommand {
 
     static func emit<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
         say(json ? String(decoding: try JSONEncoder.refinery.encode(value), as: UTF8.self) : text())
+    }
+
+    struct Validated: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whether each surrogate passed the classifier two-sample test (`refinery validate`), from the store.",
+            discussion: "passed / failed / stale (the surrogate changed since it was tested) / not-validated. Exit 1 unless every listed surrogate passed.")
+        @Argument(help: "Systematics to ask about (default: all).") var names: [String] = []
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try reportingErrors {
+                let (workspace, _) = try options.open()
+                let all = try ValidationStatus.of(workspace)
+                for name in names where !all.contains(where: { $0.systematic == name }) {
+                    throw TrainingError.unknownSystematic(name: name, known: all.map(\.systematic))
+                }
+                let selected = names.isEmpty ? all : all.filter { names.contains($0.systematic) }
+                try emit(selected, json: options.json) { selected.map(\.text).joined(separator: "\n") }
+                if !selected.allSatisfy({ $0.state == .passed }) { throw ExitCode(ExitStatus.failure) }
+            }
+        }
     }
 
     struct Lineage: ParsableCommand {

@@ -11,6 +11,6 @@ struct Refinery: ParsableCommand {
         default workspace workspaces/tt2l and prints where its outputs are.
         """,
         version: RefineryVersion.description,
-        subcommands: [DemoCommand.self, SimulateCommand.self, InspectCommand.self, TrainCommand.self, PlotsCommand.self, ProvenanceCommand.self, PackCommand.self, UnpackCommand.self, VerifyCommand.self, ReproduceCommand.self, FitCommand.self, PredictCommand.self, AsimovCommand.self, LimitsCommand.self, SubmitCommand.self, JobsCommand.self, MergeJournalsCommand.self, PluginsCommand.self, PluginWorkerCommand.self]
+        subcommands: [DemoCommand.self, SimulateCommand.self, InspectCommand.self, TrainCommand.self, ValidateCommand.self, PlotsCommand.self, ProvenanceCommand.self, PackCommand.self, UnpackCommand.self, VerifyCommand.self, ReproduceCommand.self, FitCommand.self, PredictCommand.self, AsimovCommand.self, LimitsCommand.self, SubmitCommand.self, JobsCommand.self, MergeJournalsCommand.self, PluginsCommand.self, PluginWorkerCommand.self]
     )
 }

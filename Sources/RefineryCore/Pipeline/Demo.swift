@@ -11,6 +11,8 @@ public enum Demo {
         public var training: [Training.Outcome]
         /// The second `train`, which should reuse every surrogate (refinement, section 6.4).
         public var retraining: [Training.Outcome]
+        /// The classifier two-sample test of every surrogate (section 7.6; docs/validation.md).
+        public var validation: [Validating.Outcome]
         /// The workspace archive the demo ends with.
         public var archive: WorkspacePacking.Packed?
         /// The limits the demo ends with (when the workspace declares a SMEFT surrogate).
@@ -38,6 +40,11 @@ public enum Demo {
                 lines.append("second train: \(reused.count) of \(retraining.count) surrogates reused (identity keys unchanged)"
                              + (reused.count == retraining.count ? "" : ": " + retraining.filter { $0.status != .reused }.map { "\($0.name) \(DecisionText.text($0))" }.joined(separator: ", ")))
             }
+            if !validation.isEmpty {
+                lines.append("")
+                lines.append("classifier two-sample test (section 7.6):")
+                lines += Validating.text(validation, layout: layout).split(separator: "\n").map { "  " + $0 }
+            }
             if let limits { lines.append(LimitsText.text(limits, layout: layout)) }
             lines.append("")
             lines.append("provenance store: \(layout.store.path)")
@@ -59,7 +66,7 @@ public enum Demo {
             return lines.joined(separator: "\n")
         }
 
-        enum CodingKeys: String, CodingKey { case workspace, simulation, reports, plots, training, retraining, archive, limits, seconds }
+        enum CodingKeys: String, CodingKey { case workspace, simulation, reports, plots, training, retraining, validation, archive, limits, seconds }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -69,6 +76,7 @@ public enum Demo {
             try container.encode(plots.map(\.path), forKey: .plots)
             try container.encode(training, forKey: .training)
             try container.encode(retraining, forKey: .retraining)
+            try container.encode(validation, forKey: .validation)
             try container.encodeIfPresent(archive, forKey: .archive)
             try container.encodeIfPresent(limits, forKey: .limits)
             try container.encode(seconds, forKey: .seconds)
@@ -95,6 +103,7 @@ public enum Demo {
         let plots = try StepRunner(workspace: workspace).run(PlotsStep()).value
         var training: [Training.Outcome] = []
         var retraining: [Training.Outcome] = []
+        var validation: [Validating.Outcome] = []
         if !workspace.config.systematics.isEmpty {
             log("training the \(workspace.config.systematics.count) systematic surrogates with \(workspace.config.demo.trees) trees each")
             training = try Training.run(workspace, options: .init(trees: workspace.config.demo.trees, threads: threads,
@@ -104,6 +113,8 @@ public enum Demo {
             retraining = try Training.run(workspace, options: .init(trees: workspace.config.demo.trees, threads: threads,
                                                                     executable: executable),
                                           progress: TrainingProgress(), arguments: ["demo", "train", "again"])
+            log("validating every surrogate: classifier two-sample test on events it was not trained on")
+            validation = try Validating.run(workspace, only: [], threads: threads, log: log)
         }
         var limits: Limits.Outcome?
         if workspace.config.smeft != nil, training.allSatisfy(\.succeeded) {
@@ -118,6 +129,6 @@ public enum Demo {
         let archive = try WorkspacePacking.pack(workspace, output: nil, withoutData: false, compression: .zstd,
                                                 arguments: ["demo", "pack"])
         return Summary(workspace: workspace.root, simulation: simulation, reports: reports, plots: plots, training: training,
-                       retraining: retraining, archive: archive, limits: limits, seconds: Date().timeIntervalSince(start))
+                       retraining: retraining, validation: validation, archive: archive, limits: limits, seconds: Date().timeIntervalSince(start))
     }
 }

@@ -20,8 +20,9 @@ public struct SurrogateIdentity: Codable, Sendable, Equatable {
     public var nuisances: [String]
     public var terms: [[Int]]
     public var basePoints: [[Double]]
-    /// The held-out split, when the settings use held-out events (nil otherwise, and then not
-    /// encoded: keys of surrogates trained on all events are those of earlier versions).
+    /// The held-out split, when training holds events out (settings that use held-out events,
+    /// or validation.hold_out_test_events); nil otherwise, and then not encoded: keys of
+    /// surrogates trained on all events are those of earlier versions.
     public var heldOut: HeldOutSplit?
 
     public init(plan: SystematicPlan, nominalSHA256: String, alternativeSHA256: String?) {

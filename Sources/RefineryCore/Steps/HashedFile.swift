@@ -28,6 +28,12 @@ public struct HashedFile: Sendable, Equatable {
         HashedFile(url: url, kind: kind, size: Int64(data.count), sha256: FileHash.sha256(data))
     }
 
+    /// Writes `data` atomically to `url` and returns it hashed from memory.
+    public static func write(_ data: Data, to url: URL, kind: ArtifactKind) throws -> HashedFile {
+        try AtomicFile.write(data, to: url)
+        return written(data, to: url, kind: kind)
+    }
+
     /// Whether the file still has the recorded content (one more read).
     public func isUnchanged() throws -> Bool {
         guard FileManager.default.fileExists(atPath: url.path) else { return false }

@@ -148,7 +148,12 @@ public enum Training {
         var plan = SystematicPlan(name: entry.name, pluginName: description.name, pluginPath: path.path,
                                   pluginSHA256: pluginSHA256, pluginVersion: description.version,
                                   kind: description.kind, configJSON: configJSON, spec: spec, settings: settings)
-        plan.heldOut = settings.needsHeldOutData || workspace.config.declaresLikelihood ? workspace.config.heldOutSplit : nil
+        // Held-out events when the learner's settings use them, when the workspace declares a
+        // likelihood (the limits sum over events no surrogate saw), and when `validate` is to
+        // test on such events (validation.hold_out_test_events; docs/validation.md).
+        let holdsOut = settings.needsHeldOutData || workspace.config.declaresLikelihood
+            || workspace.config.validationSettings.holdOutTestEvents
+        plan.heldOut = holdsOut ? workspace.config.heldOutSplit : nil
         do {
             _ = try BPTTrainer(problem: plan.problem(), settings: settings, threads: 1)
         } catch {

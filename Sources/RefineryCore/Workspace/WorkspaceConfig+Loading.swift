@@ -1,5 +1,6 @@
 import EventData
 import Foundation
+import Validation
 import Yams
 
 extension WorkspaceConfig {
@@ -49,6 +50,7 @@ extension WorkspaceConfig {
         try checkKeys(mapping["smeft"], allowed: SmeftSection.CodingKeys.allCases.map(\.rawValue), at: "smeft", path: path)
         try checkKeys(mapping["smeft"]?.mapping?["learner"], allowed: SmeftLearner.allowedKeys, at: "smeft.learner", path: path)
         try checkKeys(mapping["model"], allowed: ModelSection.CodingKeys.allCases.map(\.rawValue), at: "model", path: path)
+        try checkKeys(mapping["validation"], allowed: ValidationSection.allowedKeys, at: "validation", path: path)
         for (index, entry) in (mapping["systematics"]?.sequence ?? []).enumerated() {
             try checkKeys(entry, allowed: SystematicEntry.CodingKeys.allCases.map(\.rawValue), at: "systematics[\(index)]", path: path)
             try checkKeys(entry.mapping?["learner"], allowed: LearnerOverride.allowedKeys,
@@ -95,6 +97,12 @@ extension WorkspaceConfig {
         try require(demo.trees >= 1, "demo.trees", "is \(demo.trees), expected at least 1")
         if let heldOut {
             try require(heldOut.fraction > 0 && heldOut.fraction < 1, "held_out.fraction", "is \(heldOut.fraction), expected 0 < f < 1")
+        }
+        if let validation {
+            do { _ = try validation.classifier.validated() } catch let error as C2STError {
+                guard case let .invalidSetting(field, detail) = error else { throw error }
+                throw WorkspaceError.config(path: path, field: "validation.\(field)", problem: detail)
+            }
         }
         try learner.validate(at: "learner", path: path)
         try cluster?.validate(at: "cluster", path: path)

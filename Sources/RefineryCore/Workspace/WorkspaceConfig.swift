@@ -26,6 +26,8 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     public var smeft: SmeftSection?
     /// The likelihood model of eq. (82) for `refinery limits` (`ModelSection.swift`).
     public var model: ModelSection?
+    /// The classifier two-sample test of `refinery validate` (docs/validation.md).
+    public var validation: ValidationSection?
 
     public struct HeldOutSection: Codable, Equatable, Sendable {
         /// Fraction of each sample's events held out (0 < f < 1).
@@ -40,6 +42,9 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     public var heldOutSplit: HeldOutSplit {
         (try? HeldOutSplit(fraction: heldOut?.fraction ?? 0.5, seed: heldOut?.seed ?? 1)) ?? (try! HeldOutSplit(fraction: 0.5, seed: 1))
     }
+
+    /// The validation settings in force (defaults when the section is absent).
+    public var validationSettings: ValidationSection { validation ?? ValidationSection() }
 
     /// Sample sizes and seeds for `refinery simulate`.
     public struct SimulationSection: Codable, Equatable, Sendable {
@@ -86,7 +91,7 @@ public struct WorkspaceConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", cluster, smeft, model
+        case schema, name, description, simulation, learner, systematics, demo, heldOut = "held_out", cluster, smeft, model, validation
     }
 }
 

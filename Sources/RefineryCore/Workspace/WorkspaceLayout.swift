@@ -8,6 +8,7 @@ import Foundation
 /// samples/<name>/                    simulated samples (nominal, alternative)
 /// synthetic/<systematic>/nu<k>/      synthetic data sets D(ν_k) of each systematic
 /// surrogates/<systematic>/           model.json, surrogate.json, closure.{svg,md,json}
+/// validation/<systematic>/          c2st.{json,md,svg}: the classifier two-sample test
 /// plots/  reports/  limits/  validation/  archives/  plugins/
 /// cluster/<submission>/              Slurm submissions: scripts, logs, journals (docs/cluster.md)
 /// .cache/                            derived, disposable data (plugin descriptions)
@@ -66,6 +67,10 @@ public struct WorkspaceLayout: Sendable, Equatable {
         cache.appendingPathComponent("coefficients").appendingPathComponent("\(surrogate)-\(key).npy")
     }
     public var validation: URL { root.appendingPathComponent("validation") }
+    /// `validation/<name>/c2st.{json,md,svg}`: the classifier two-sample test of one surrogate.
+    public func validationFiles(_ systematic: String) -> ValidationFiles {
+        ValidationFiles(folder: validation.appendingPathComponent(systematic))
+    }
     public var archives: URL { root.appendingPathComponent("archives") }
     public func archive(named name: String, fileExtension: String) -> URL {
         archives.appendingPathComponent("\(name).\(fileExtension)")
@@ -181,4 +186,15 @@ public struct LimitsFiles: Sendable, Equatable {
     public var inputs: URL { folder.appendingPathComponent("inputs.json") }
 
     public var all: [URL] { [inputs, json, intervalsCSV, contoursCSV, breakdownCSV, contoursSVG, breakdownTable, breakdownSVG] }
+}
+
+/// The classifier two-sample test's files of one surrogate (docs/validation.md).
+public struct ValidationFiles: Sendable, Equatable {
+    public let folder: URL
+
+    public var json: URL { folder.appendingPathComponent("c2st.json") }
+    public var table: URL { folder.appendingPathComponent("c2st.md") }
+    public var figure: URL { folder.appendingPathComponent("c2st.svg") }
+
+    public var all: [URL] { [figure, table, json] }
 }
