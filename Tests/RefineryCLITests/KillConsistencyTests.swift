@@ -103,5 +103,37 @@ final class KillConsistencyTests: XCTestCase {
         train.waitUntilExit()
         XCTAssertGreaterThan(trees, 22, "the packs should have overlapped several trains")
     }
-}
 
+    /// `simulate` killed between its two samples: the next `simulate`, without `--force`,
+    /// keeps the finished sample and makes the other one (issue 11, item 6).
+    func testSimulateAfterAKillFinishesWithoutForce() throws {
+        let ws = try CLI.workspace(in: directory, events: 60000, trees: 5, systematics: CLI.systematics("lepton"))
+        let nominal = ws.appendingPathComponent("samples/nominal/manifest.json")
+        let alternative = ws.appendingPathComponent("samples/alternative/manifest.json")
+        var interrupted = false
+        for _ in 0..<5 where !interrupted {
+            try? FileManager.default.removeItem(at: ws.appendingPathComponent("samples"))
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = ["simulate", "-w", ws.path, "--threads", "1"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(120)
+            while !FileManager.default.fileExists(atPath: nominal.path) && process.isRunning && Date() < deadline { usleep(2_000) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            interrupted = FileManager.default.fileExists(atPath: nominal.path) && !FileManager.default.fileExists(atPath: alternative.path)
+        }
+        XCTAssertTrue(interrupted, "could not kill simulate between its two samples")
+        let nominalBytes = try Data(contentsOf: nominal)
+        let again = try CLI.run(["simulate", "-w", ws.path])
+        XCTAssertEqual(again.status, 0, again.all)
+        XCTAssertTrue(again.all.contains("samples/nominal is up to date: kept"), again.all)
+        XCTAssertEqual(try Data(contentsOf: nominal), nominalBytes)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: alternative.path))
+        XCTAssertEqual(try CLI.run(["provenance", "verify", "-w", ws.path]).status, 0)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: ws.appendingPathComponent("samples").path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(hidden, [], "the killed simulate's staging folder is removed")
+    }
+}

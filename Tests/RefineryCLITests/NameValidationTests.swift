@@ -32,4 +32,25 @@ final class NameValidationTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: victim.path), ["data.txt"])
         XCTAssertEqual(try Data(contentsOf: victim.appendingPathComponent("data.txt")), Data("precious".utf8))
     }
+
+    /// A workspace from someone else may carry symbolic links where Refinery writes: a link
+    /// never redirects a write out of the workspace (issue 11, item 1).
+    func testLinksPlantedInTheWorkspaceDoNotRedirectWrites() throws {
+        let victim = directory.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: victim.appendingPathComponent("data.txt"))
+        let ws = try CLI.workspace(in: directory, events: 1000, trees: 2, systematics: CLI.systematics("lepton"))
+        XCTAssertEqual(try CLI.run(["simulate", "-w", ws.path]).status, 0)
+        for folder in ["plots", "surrogates"] {
+            try FileManager.default.createSymbolicLink(at: ws.appendingPathComponent(folder), withDestinationURL: victim)
+        }
+        let plots = try CLI.run(["plots", "-w", ws.path])
+        XCTAssertEqual(plots.status, 1, plots.all)
+        XCTAssertTrue(plots.stderr.contains("resolves outside the workspace"), plots.all)
+        let train = try CLI.run(["train", "-w", ws.path, "--allow-closure-failure"])
+        XCTAssertNotEqual(train.status, 0, train.all)
+        XCTAssertTrue(train.all.contains("resolves outside the workspace"), train.all)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: victim.path), ["data.txt"])
+        XCTAssertEqual(try Data(contentsOf: victim.appendingPathComponent("data.txt")), Data("precious".utf8))
+    }
 }

@@ -27,6 +27,13 @@ public struct BatchScripts: Sendable, Equatable {
             train += " --journal \"$journals/task-$SLURM_ARRAY_TASK_ID.sqlite\""
             journals = "journals=\(q(files.journals.path))\n"
         }
+        // The classifier test of the surrogate just trained (docs/validation.md). Its verdict is
+        // recorded (`provenance validated`), not a task failure: the surrogate is trained and
+        // kept either way. With journals the store is written by the dependent job only, so
+        // validation moves there.
+        let validate = plan.validates && plan.store == .shared
+            ? "\"$refinery\" validate -w \"$workspace\" --only \"$name\" --threads \(plan.threads) || echo \"$name did not pass validation (refinery provenance validated $name)\"\n"
+            : ""
         taskScript = """
             #!/bin/bash
             # Refinery submission \(plan.id) of workspace '\(plan.workspaceName)': array task i trains
@@ -38,8 +45,7 @@ public struct BatchScripts: Sendable, Equatable {
             name=${systematics[$SLURM_ARRAY_TASK_ID]}
             echo "refinery submission \(plan.id): task $SLURM_ARRAY_TASK_ID trains $name on ${SLURMD_NODENAME:-$(hostname)} (job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID})"
             \(train)
-            # The systematic's validation goes here once `refinery validate` exists (issue 14, item 1).
-
+            \(validate)
             """
         var after = [
             "#!/bin/bash",
@@ -52,9 +58,18 @@ public struct BatchScripts: Sendable, Equatable {
         if plan.store == .journal {
             after.append("\"$refinery\" merge-journals -w \"$workspace\" --submission \(q(plan.id))")
         }
+        // What comes after the surrogates: validation (journal mode), the SMEFT surrogate and
+        // the limits, then a summary and the store's check.
+        if plan.validates && plan.store == .journal {
+            after.append("\"$refinery\" validate -w \"$workspace\" --threads \(plan.threads) || echo \"not every surrogate passed validation (refinery provenance validated)\"")
+        }
+        if plan.smeft {
+            after.append("\"$refinery\" train -w \"$workspace\" --only smeft --threads \(plan.threads) --allow-closure-failure")
+        }
+        if plan.limits {
+            after.append("\"$refinery\" limits -w \"$workspace\" --threads \(plan.threads)")
+        }
         after += [
-            "# What comes after the surrogates — limits and the report — goes here once those",
-            "# commands exist (issue 14, item 1); until then a summary and the store's check.",
             "\"$refinery\" jobs -w \"$workspace\" --submission \(q(plan.id))",
             "\"$refinery\" provenance stale -w \"$workspace\"",
             "\"$refinery\" provenance verify -w \"$workspace\"",

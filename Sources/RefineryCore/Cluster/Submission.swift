@@ -81,9 +81,13 @@ public enum ClusterSubmission {
 
         let options = (workspace.config.cluster ?? ClusterSection()).overridden(by: request.options)
         let id = SubmissionRecord.nextID(layout)
-        let plan = SubmissionPlan(id: id, root: workspace.root, workspaceName: workspace.config.name, files: layout.clusterSubmission(id),
+        var plan = SubmissionPlan(id: id, root: workspace.root, workspaceName: workspace.config.name, files: layout.clusterSubmission(id),
                                   systematics: stale, executable: request.executable, options: options,
                                   store: (options.store ?? .auto).resolved(for: workspace.root))
+        let config = workspace.config
+        plan.validates = config.declaresLikelihood || config.validationSettings.holdOutTestEvents
+        plan.smeft = config.smeft != nil
+        plan.limits = config.smeft != nil && config.model != nil
         let scripts = try BatchScripts(plan: plan)
         result.submission = id
         result.store = plan.store
@@ -124,10 +128,8 @@ struct SubmitStep: Step {
         if plan.store == .journal { try manager.createDirectory(at: files.journals, withIntermediateDirectories: true) }
         var outputs: [HashedFile] = []
         for (text, url) in [(scripts.taskScript, files.taskScript), (scripts.afterScript, files.afterScript)] {
-            let data = Data(text.utf8)
-            try AtomicFile.write(data, to: url)
+            outputs.append(try context.layout.write(Data(text.utf8), to: url, kind: .report))
             try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-            outputs.append(.written(data, to: url, kind: .report))
         }
         let arrayJob = try Self.jobID(SlurmTools.check(tools.sbatch, scripts.arrayArguments))
         let afterJob: String
@@ -143,9 +145,7 @@ struct SubmitStep: Step {
         let record = SubmissionRecord(id: plan.id, createdAt: Date(), workspaceRoot: plan.root.path, executable: plan.executable.path,
                                       systematics: plan.systematics, arrayJob: arrayJob, afterJob: afterJob, store: plan.store,
                                       options: plan.options, resumes: resumes)
-        let data = try record.encoded()
-        try AtomicFile.write(data, to: files.record)
-        outputs.append(.written(data, to: files.record, kind: .report))
+        outputs.append(try context.layout.write(record.encoded(), to: files.record, kind: .report))
         try context.record(outputs: outputs)
         return record
     }

@@ -18,6 +18,13 @@ public struct SubmissionPlan: Sendable, Equatable {
     public var store: ClusterSection.StoreMode
     /// Learner threads per task: `cpus_per_task`, else 1 (results never depend on it).
     public var threads: Int { options.cpusPerTask ?? 1 }
+    /// Each task validates its surrogate after training it (`refinery validate`): the
+    /// workspace trains surrogates without the held-out events the test needs.
+    public var validates = false
+    /// The dependent job trains the SMEFT surrogate (`smeft:`) and, with a `model:`, computes
+    /// the limits.
+    public var smeft = false
+    public var limits = false
 }
 
 /// `cluster/<id>/submission.json`: what was submitted and the Slurm job ids it got. Written once

@@ -45,8 +45,7 @@ struct CoefficientCache {
         let values = evaluate()
         let data = NpyFile.encode(values, shape: [events, width])
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFile.write(data, to: url)
-        return Entry(file: HashedFile.written(data, to: url, kind: .report), values: values, reused: false,
+        return Entry(file: try layout.write(data, to: url, kind: .report), values: values, reused: false,
                      seconds: Date().timeIntervalSince(start))
     }
 }

@@ -109,7 +109,7 @@ struct LimitsStep: Step {
         let report = try LimitsRun.run(model: model, pairs: plan.pairs, threads: threads, progress: log)
         let files = layout.limitsFiles
         try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
-        func write(_ data: Data, _ url: URL, _ kind: ArtifactKind) throws -> HashedFile { try HashedFile.write(data, to: url, kind: kind) }
+        func write(_ data: Data, _ url: URL, _ kind: ArtifactKind) throws -> HashedFile { try layout.write(data, to: url, kind: kind) }
         let outputs = [
             try write(plan.identityBytes, files.inputs, .report),
             try write(LimitsWriters.json(report), files.json, .report),

@@ -96,7 +96,7 @@ public enum Demo {
         for sample in simulation.samples {
             let report = try Inspection.inspect(sample.url)
             log(report.text + "\n")
-            try AtomicFile.write(JSONEncoder.refinery.encode(report), to: layout.inspectionReport(of: sample.url))
+            _ = try layout.write(JSONEncoder.refinery.encode(report), to: layout.inspectionReport(of: sample.url), kind: .report)
             reports.append(report)
         }
         log("drawing the observables for the SM and each Wilson coefficient (figure 4)")

@@ -67,9 +67,7 @@ public enum ObservablePlots {
             (layout.observableRatioPlot, SVGFigure(title: "Ratio to the SM, one Wilson coefficient at a time", panels: ratioPanels)),
         ]
         return try figures.map { url, figure in
-            let data = Data(figure.render().utf8)
-            try AtomicFile.write(data, to: url)
-            return HashedFile.written(data, to: url, kind: .plot)
+            try layout.write(Data(figure.render().utf8), to: url, kind: .plot)
         }
     }
 }

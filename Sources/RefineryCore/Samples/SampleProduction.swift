@@ -133,7 +133,7 @@ public enum SampleProduction {
                 let start = Date()
                 log("simulating \(target.settings.generator) sample: \(target.events) fiducial events, seed \(options.seed), \(options.threads) threads")
                 let sample = Simulation.run(target.settings, threads: options.threads)
-                _ = try write(sample, settings: target.settings, to: target.url, overwrite: options.force)
+                _ = try write(sample, settings: target.settings, to: context.layout.inside(target.url), overwrite: options.force)
                 let seconds = Date().timeIntervalSince(start)
                 log("wrote \(context.layout.relative(target.url)): \(sample.count) events (\(String(format: "%.1f", seconds)) s)")
                 written.append(Written(url: target.url, events: sample.count, seconds: seconds))

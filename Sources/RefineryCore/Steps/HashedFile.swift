@@ -58,3 +58,13 @@ public enum DataSetFiles {
         try urls(folder).map { try HashedFile.of($0, kind: kind) }
     }
 }
+
+extension WorkspaceLayout {
+    /// Writes `data` atomically to `url`, first checked to resolve inside the workspace
+    /// (`inside`: no link planted in a workspace redirects a write), and returns it hashed
+    /// from memory. Every output a step writes into the workspace goes through here or through
+    /// `SurrogateCommit`.
+    public func write(_ data: Data, to url: URL, kind: ArtifactKind) throws -> HashedFile {
+        try HashedFile.write(data, to: inside(url), kind: kind)
+    }
+}

@@ -58,9 +58,9 @@ struct ValidateSurrogateStep: Step {
         let files = layout.validationFiles(name)
         try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
         let outputs = [
-            try HashedFile.write(Data(C2STFigure.figure(report).render().utf8), to: files.figure, kind: .plot),
-            try HashedFile.write(Data(report.table.utf8), to: files.table, kind: .report),
-            try HashedFile.write(JSONEncoder.refinery.encode(report), to: files.json, kind: .report),
+            try layout.write(Data(C2STFigure.figure(report).render().utf8), to: files.figure, kind: .plot),
+            try layout.write(Data(report.table.utf8), to: files.table, kind: .report),
+            try layout.write(JSONEncoder.refinery.encode(report), to: files.json, kind: .report),
         ]
         try context.record(outputs: outputs)
         return report
