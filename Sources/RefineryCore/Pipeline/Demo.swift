@@ -27,10 +27,10 @@ public enum Demo {
             }
             if !training.isEmpty {
                 lines.append("")
-                lines.append("surrogates (yield change of the training data at each base point → surrogate):")
+                lines.append("surrogates (yield change of the data at each base point → surrogate, on the held-out events where the surrogate trained without them):")
                 for outcome in training {
                     if let error = outcome.error { lines.append("  \(outcome.name): FAILED: \(error)"); continue }
-                    let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 1) }.joined(separator: " ")
+                    let yields = (outcome.closure?.judged ?? []).map { $0.yieldText(digits: 1) }.joined(separator: " ")
                     lines.append("  \(outcome.name): closure \(outcome.closes ? "ok" : "not met"); \(yields)")
                 }
             }

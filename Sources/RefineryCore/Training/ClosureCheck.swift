@@ -39,7 +39,9 @@ public struct ClosureReport: Codable, Sendable, Equatable {
     public var basePoints: [BasePoint]
     /// The criterion: on the held-out events when the surrogate was trained without them
     /// (issue 15; docs/closure.md), else on its training events.
-    public var closes: Bool { (heldOut?.basePoints ?? basePoints).allSatisfy(\.closes) }
+    public var closes: Bool { judged.allSatisfy(\.closes) }
+    /// The rows the criterion judges: the held-out ones when there are, else the training ones.
+    public var judged: [BasePoint] { heldOut?.basePoints ?? basePoints }
     /// Per observable and base point, the data and predicted ratios (for tests and plots).
     public var ratios: [ObservableRatios]
     /// The same figures on the held-out events of the workspace's split; nil when the
@@ -205,7 +207,7 @@ enum ClosureCheck {
             return Panel(title: entry.observable, xLabel: entry.observable + unit, yLabel: "ratio to nominal",
                          series: series, reference: 1)
         } + (report.heldOut.map { heldOut in heldOutPanels(heldOut, units: units) } ?? [])
-        let failing = (report.heldOut?.basePoints ?? report.basePoints).filter { !$0.closes }.count
+        let failing = report.judged.filter { !$0.closes }.count
         let verdict = failing == 0 ? "" : "; ✗ closure criterion not met at \(failing) base point\(failing == 1 ? "" : "s")"
         let heldOut = report.heldOut == nil ? "" : " (then the same on held-out events: the criterion)"
         return SVGFigure(title: "\(report.systematic): training data (dashed) and surrogate (solid), ratio to nominal\(heldOut)\(verdict)", panels: panels)

@@ -3,14 +3,14 @@ import Foundation
 /// The table `refinery train` ends with.
 public enum TrainingSummary {
     public static func text(_ outcomes: [Training.Outcome], workspace: Workspace) -> String {
-        var lines = ["", "systematic        result                                       plugin s  learn s  yield change at base points (data → surrogate)"]
+        var lines = ["", "systematic        result                                       plugin s  learn s  yield change at base points (data → surrogate; held-out events where the surrogate trained without them)"]
         for outcome in outcomes {
             let name = outcome.name.padding(toLength: 17, withPad: " ", startingAt: 0)
             if let error = outcome.error {
                 lines.append("\(name) FAILED    \(error)")
                 continue
             }
-            let yields = (outcome.closure?.basePoints ?? []).map { $0.yieldText(digits: 2) }.joined(separator: "  ")
+            let yields = (outcome.closure?.judged ?? []).map { $0.yieldText(digits: 2) }.joined(separator: "  ")
             var decision = DecisionText.text(outcome) + (outcome.closes ? "" : "*")
             decision += String(repeating: " ", count: max(1, 44 - decision.count))
             lines.append("\(name) \(decision) \(String(format: "%8.1f", outcome.timings.plugin)) \(String(format: "%8.1f", outcome.timings.learner))  \(yields)")
