@@ -109,10 +109,14 @@ struct LimitsStep: Step {
         let report = try LimitsRun.run(model: model, pairs: plan.pairs, threads: threads, progress: log)
         let files = layout.limitsFiles
         try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
+        // The files hold results only: wall times differ on every run and would make a
+        // reproduction differ (they are in `limits --json` and in the run's record).
+        var timeless = report
+        timeless.seconds = [:]
         func write(_ data: Data, _ url: URL, _ kind: ArtifactKind) throws -> HashedFile { try layout.write(data, to: url, kind: kind) }
         let outputs = [
             try write(plan.identityBytes, files.inputs, .report),
-            try write(LimitsWriters.json(report), files.json, .report),
+            try write(LimitsWriters.json(timeless), files.json, .report),
             try write(Data(LimitsWriters.intervalsCSV(report).utf8), files.intervalsCSV, .report),
             try write(Data(LimitsWriters.contoursCSV(report).utf8), files.contoursCSV, .report),
             try write(Data(LimitsWriters.breakdownCSV(report).utf8), files.breakdownCSV, .report),
