@@ -40,6 +40,7 @@ bench-archive: build
 EVENTS ?= 1200000
 TREES ?= 300
 bench-pipeline: build
+	@test -x /usr/bin/time || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 	python3 scripts/bench_pipeline.py $(BIN)/refinery $(EVENTS) $(TREES)
 
 ## Asimov limits at paper scale, against numpy + iminuit (scripts/asimov_numpy.py).

@@ -8,7 +8,18 @@ import Provenance
 public enum Refinement {
     public static func decide(identity: SurrogateIdentity, plan: SystematicPlan, store: ProvenanceStore,
                               layout: WorkspaceLayout) throws -> TrainingDecision {
-        let sameIdentity = try store.latestSurrogate(identityKey: identity.key)
+        try decide(key: identity.key, name: plan.name, store: store, layout: layout) { previous in
+            identity.entry(plan: plan, artifactID: previous?.artifactID ?? 0, seed: previous?.seed ?? 0,
+                           closureFigures: [], runID: previous?.runID ?? 0)
+        }
+    }
+
+    /// The decision for any surrogate (a systematic's or the SMEFT one) with identity `key`
+    /// under `surrogates/<name>/`; `candidate` makes the entry a training would record, given
+    /// the surrogate it would replace.
+    static func decide(key: String, name: String, store: ProvenanceStore, layout: WorkspaceLayout,
+                       candidate: (SurrogateEntry?) -> SurrogateEntry) throws -> TrainingDecision {
+        let sameIdentity = try store.latestSurrogate(identityKey: key)
         var recordedFiles: [String: String] = [:]
         var files: [(path: String, state: FileState)] = []
         if let sameIdentity {
@@ -16,7 +27,7 @@ public enum Refinement {
             // wrote (not merely the latest version of that path). Files are hashed in order
             // and only until the first that differs.
             for output in try store.run(sameIdentity.runID).outputs { recordedFiles[output.path] = output.sha256 }
-            for url in layout.surrogate(plan.name).all {
+            for url in layout.surrogate(name).all {
                 let path = layout.relative(url)
                 let state: FileState = FileManager.default.fileExists(atPath: url.path)
                     ? .present(sha256: try FileHash.sha256(file: url)) : .missing
@@ -25,10 +36,8 @@ public enum Refinement {
                 break
             }
         }
-        let previous = sameIdentity == nil ? try store.latestSurrogate(systematic: plan.name) : nil
-        let candidate = identity.entry(plan: plan, artifactID: previous?.artifactID ?? 0, seed: previous?.seed ?? 0,
-                                       closureFigures: [], runID: previous?.runID ?? 0)
-        return TrainingDecision.decide(candidate: candidate, sameIdentity: sameIdentity, recordedFiles: recordedFiles,
+        let previous = sameIdentity == nil ? try store.latestSurrogate(systematic: name) : nil
+        return TrainingDecision.decide(candidate: candidate(previous), sameIdentity: sameIdentity, recordedFiles: recordedFiles,
                                        files: files, previous: previous)
     }
 }

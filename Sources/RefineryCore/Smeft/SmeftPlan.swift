@@ -91,24 +91,9 @@ struct SmeftIdentity: Codable, Sendable, Equatable {
 
     /// Reuse when the same identity was recorded and its five files are what that run wrote.
     func decide(store: ProvenanceStore, layout: WorkspaceLayout) throws -> TrainingDecision {
-        let sameIdentity = try store.latestSurrogate(identityKey: key)
-        var recordedFiles: [String: String] = [:]
-        var files: [(path: String, state: FileState)] = []
-        if let sameIdentity {
-            for output in try store.run(sameIdentity.runID).outputs { recordedFiles[output.path] = output.sha256 }
-            for url in layout.surrogate(plan.name).all {
-                let path = layout.relative(url)
-                let state: FileState = FileManager.default.fileExists(atPath: url.path)
-                    ? .present(sha256: try FileHash.sha256(file: url)) : .missing
-                files.append((path, state))
-                if case let .present(sha) = state, recordedFiles[path] == sha { continue }
-                break
-            }
+        try Refinement.decide(key: key, name: plan.name, store: store, layout: layout) { previous in
+            entry(artifactID: previous?.artifactID ?? 0, seed: previous?.seed ?? 0, closureFigures: [], runID: previous?.runID ?? 0)
         }
-        let previous = sameIdentity == nil ? try store.latestSurrogate(systematic: plan.name) : nil
-        let candidate = entry(artifactID: previous?.artifactID ?? 0, seed: previous?.seed ?? 0, closureFigures: [], runID: previous?.runID ?? 0)
-        return TrainingDecision.decide(candidate: candidate, sameIdentity: sameIdentity, recordedFiles: recordedFiles,
-                                       files: files, previous: previous)
     }
 }
 
