@@ -24,7 +24,9 @@ def timed(arguments):
     wall, rss = re.findall(r"TIME ([0-9.]+) ([0-9]+)", result.stderr)[-1]
     return result.stdout, float(wall), int(rss) / 1024
 
-scratch = tempfile.mkdtemp(prefix="refinery-bench-pipeline-")
+# KEEP=DIR keeps the paper-scale workspace there (for validate, limits, closure at full size).
+keep = os.environ.get("KEEP")
+scratch = keep or tempfile.mkdtemp(prefix="refinery-bench-pipeline-")
 try:
     ws = os.path.join(scratch, "tt2l")
     os.makedirs(ws)
@@ -49,4 +51,5 @@ try:
     print(f"            outside plugins and learner: {overhead:.1f} s = {100 * overhead / train_wall:.1f}% of train "
           f"(target ≤ 10%: {overhead / train_wall / 0.10:.2f}×)")
 finally:
-    shutil.rmtree(scratch, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -6,6 +6,8 @@ import Foundation
 struct SyntheticDataSet {
     var weights: [Double]
     var observables: [Double]?
+    /// Calibration only: the nominal event of each row (``RecalibratedDataContract``).
+    var events: [Int64]?
     var xWidth: Int
 
     /// Writes D(ν) as a data set folder.
@@ -21,6 +23,10 @@ struct SyntheticDataSet {
         if let observables {
             writer.add("x", values: observables, shape: [weights.count, xWidth], names: nominal.xNames,
                        units: nil, description: "observables of D(ν)")
+        }
+        if let events {
+            writer.add(RecalibratedDataContract.eventColumn, values: events, shape: [events.count],
+                       description: "index of the nominal sample's event (its row in x, w and fiducial) that each row recalibrates")
         }
         writer.add("w", values: weights, shape: [weights.count],
                    description: observables == nil ? "weights of D(ν) for the nominal fiducial events, in their order (eq. 31)"

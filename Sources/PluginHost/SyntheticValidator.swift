@@ -42,6 +42,9 @@ public struct SyntheticValidator {
         }
         var weights: [Double] = []
         var observables: [Double]? = kind == .reweight ? nil : []
+        // A recalibrated row is nominal event i with new x; which i is what lets the classifier
+        // test keep an event and its recalibrated twin out of opposite classes.
+        var events: [Int64]? = kind == .calibrate ? [] : nil
         for i in 0..<count {
             let value = w[i]
             guard value.isFinite else { throw fail(nu, "weight of event \(i) is \(value)") }
@@ -65,6 +68,7 @@ public struct SyntheticValidator {
                 }
             }
             weights.append(value)
+            events?.append(Int64(i))
         }
         if kind == .reweight {
             weights = ReweightedDataContract.fiducialRows(UnsafeBufferPointer(start: w, count: count), width: 1,
@@ -75,6 +79,6 @@ public struct SyntheticValidator {
         var total = 0.0
         for value in weights { total += value }
         guard total > 0 else { throw fail(nu, "the selected events' weights sum to \(total); the cross-section must be positive") }
-        return SyntheticDataSet(weights: weights, observables: observables, xWidth: xWidth)
+        return SyntheticDataSet(weights: weights, observables: observables, events: events, xWidth: xWidth)
     }
 }

@@ -164,7 +164,6 @@ public enum C2STError: LocalizedError, Equatable, Sendable {
     case nonFiniteWeight(sample: String, event: Int, value: Double)
     case nonFiniteFeature(sample: String, event: Int, feature: Int)
     case emptyClass(detail: String)
-    case unalignedEvents(varied: Int, nominal: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -174,10 +173,6 @@ public enum C2STError: LocalizedError, Equatable, Sendable {
         case let .nonFiniteWeight(sample, event, value): return "event \(event) of the \(sample) sample has weight \(value); weights must be finite"
         case let .nonFiniteFeature(sample, event, feature): return "event \(event) of the \(sample) sample has a non-finite feature \(feature)"
         case let .emptyClass(detail): return "the two-sample test cannot run: \(detail)"
-        case let .unalignedEvents(varied, nominal):
-            return "the recalibrated data set has \(varied) events, the nominal fiducial sample \(nominal), and its rows do not say which "
-                + "nominal event each one is, so the SM and varied classes cannot be made of different events (a classifier would "
-                + "recognize each event's recalibrated twin); not testable until the plugin keeps the nominal's events in order"
         }
     }
 }

@@ -89,7 +89,9 @@ enum CLI {
 
     /// The `systematics:` block of a workspace listing the named bundled systematics of
     /// section 7 (scale, POW, JES, HF, LF, lepton), in the order given.
-    static func systematics(_ names: String...) -> String {
+    static func systematics(_ names: String...) -> String { systematics(names) }
+
+    static func systematics(_ names: [String]) -> String {
         let entries = [
             "scale": "plugin: Scale", "POW": "plugin: TwoPoint", "JES": "plugin: JetEnergyScale",
             "HF": "plugin: BTagging\n    config: {component: HF}", "LF": "plugin: BTagging\n    config: {component: LF}",

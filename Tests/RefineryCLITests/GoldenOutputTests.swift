@@ -11,7 +11,9 @@ import XCTest
 /// To re-derive the list after a deliberate change of results, run the test with
 /// REFINERY_WRITE_GOLDEN=1 and commit the new file with the reason. Deliberate changes so far:
 /// `surrogates/scale/closure.svg` (which fails the criterion at 12 trees) marks its failing
-/// base points since the closure exit status was introduced; nothing else moved.
+/// base points since the closure exit status was introduced; the JES data sets
+/// (`synthetic/JES/nu*/`) gained `event.npy`, the nominal event of each recalibrated row, and
+/// with it a new manifest (the JES surrogate itself did not move); nothing else moved.
 final class GoldenOutputTests: XCTestCase {
     var directory: URL!
 

@@ -54,7 +54,8 @@ enum ToySystematic {
     /// The classifier two-sample test as `validate` runs it.
     static func c2st(_ events: Events, model: BPTModel, settings: ClassifierSettings = ClassifierSettings(), threads: Int = 2) throws -> TwoSampleTest.Result {
         let nominal = try WeightedSample(x: events.x, w: events.w0, featureCount: features)
-        let (reference, varied) = try C2STEvents.samples(nominal: nominal, own: nil, weights: events.w1, independent: false,
+        let (reference, varied) = try C2STEvents.samples(nominal: nominal, nominalEvents: Array(0..<nominal.count),
+                                                         varied: .reweighted(weights: events.w1),
                                                          split: model.validation!.split!, seed: settings.seed)
         return try C2STEvents.test(model: model, nu: [1], reference: reference, varied: varied, settings: settings, threads: threads)
     }

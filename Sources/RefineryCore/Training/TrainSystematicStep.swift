@@ -151,6 +151,8 @@ struct NominalEvents {
     var names: [String]
     var units: [String]
     var seed: UInt64
+    /// The nominal event index of each fiducial row (``RecalibratedDataContract``).
+    var events: [Int]
 
     init(_ url: URL) throws {
         let nominal = try DataSet.open(url)
@@ -161,6 +163,7 @@ struct NominalEvents {
         // The rows a reweighted D(ν)'s weights belong to: the contract the validator wrote them by.
         x = ReweightedDataContract.fiducialRows(xAll, width: width, fiducial: fiducial)
         w = ReweightedDataContract.fiducialRows(wAll, fiducial: fiducial)
+        events = RecalibratedDataContract.fiducialEvents(fiducial: fiducial)
         names = nominal.manifest.column(named: "x")?.names ?? (0..<width).map { "x\($0)" }
         units = nominal.manifest.column(named: "x")?.units ?? Array(repeating: "", count: width)
         seed = nominal.manifest.seed ?? 0

@@ -35,13 +35,10 @@ struct ValidateSurrogateStep: Step {
         for k in tested {
             let nu = inputs.plan.spec.basePoints[k]
             let dataSet = try DataSet.open(layout.syntheticDataSet(name, basePoint: k))
-            let w = try dataSet.read("w", as: Double.self).values
-            let own = try dataSet.manifest.column(named: "x") == nil ? nil
-                : WeightedSample(x: dataSet.read("x", as: Double.self).values, w: w, featureCount: nf)
             let result: TwoSampleTest.Result
             do {
-                let (reference, varied) = try C2STEvents.samples(nominal: nominalSample, own: own, weights: w,
-                                                                 independent: inputs.plan.kind == .alternative,
+                let (reference, varied) = try C2STEvents.samples(nominal: nominalSample, nominalEvents: nominal.events,
+                                                                 varied: try variedEvents(dataSet, width: nf, layout: layout),
                                                                  split: split, seed: settings.seed)
                 result = try C2STEvents.test(model: model, nu: nu, reference: reference, varied: varied,
                                              settings: settings, threads: threads)
@@ -64,6 +61,26 @@ struct ValidateSurrogateStep: Step {
         ]
         try context.record(outputs: outputs)
         return report
+    }
+
+    /// D_ν as the test reads it, by the plugin kind that made it.
+    func variedEvents(_ dataSet: DataSet, width: Int, layout: WorkspaceLayout) throws -> C2STEvents.Varied {
+        let w = try dataSet.read("w", as: Double.self).values
+        switch inputs.plan.kind {
+        case .reweight:
+            return .reweighted(weights: w)
+        case .alternative:
+            return .independent(try WeightedSample(x: dataSet.read("x", as: Double.self).values, w: w, featureCount: width))
+        case .calibrate:
+            guard dataSet.manifest.column(named: RecalibratedDataContract.eventColumn) != nil else {
+                throw SurrogateValidationError.noEventColumn(systematic: name, path: layout.relative(dataSet.url),
+                                                             surrogate: layout.relative(layout.surrogate(name).folder),
+                                                             command: "refinery train -w \(layout.root.path) --only \(name)")
+            }
+            let own = try WeightedSample(x: dataSet.read("x", as: Double.self).values, w: w, featureCount: width)
+            let events = try dataSet.read(RecalibratedDataContract.eventColumn, as: Int64.self).values
+            return .recalibrated(own, events: events.map { Int($0) })
+        }
     }
 }
 
@@ -105,7 +122,7 @@ struct ValidationInputs {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let settingsJSON = String(decoding: try encoder.encode(settings), as: UTF8.self)
-        identityKey = FileHash.sha256(Data((["c2st-2", settingsJSON] + files.map(\.sha256)).joined(separator: "\n").utf8))
+        identityKey = FileHash.sha256(Data((["c2st-3", settingsJSON] + files.map(\.sha256)).joined(separator: "\n").utf8))
     }
 }
 
