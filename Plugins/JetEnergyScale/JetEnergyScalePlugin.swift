@@ -42,6 +42,8 @@ public final class JetEnergyScalePlugin: SystematicPlugin {
 
     let uncertainty: Uncertainty
     let host: PluginHost
+    /// Events recalibrated per block.
+    static let blockEvents = 65_536
 
     static func parse(_ config: PluginConfig) throws -> (Uncertainty, [[Double]]) {
         try config.allowOnly(["constant", "eta_coefficient", "barrel_edge", "low_pt_term", "high_pt_term",
@@ -80,23 +82,34 @@ public final class JetEnergyScalePlugin: SystematicPlugin {
             jets.append((pt, try nominal.zColumn("jet\(k)_eta"), try nominal.zColumn("jet\(k)_phi"), try nominal.zColumn("jet\(k)_mass")))
         }
         let width = nominal.zWidth
-        var z = Array(nominal.z)
-        for i in 0..<nominal.count {
-            let row = i * width
-            var dx = 0.0, dy = 0.0
-            for jet in jets.prefix(min(Int(z[row + nJets]), jets.count)) {
-                let pt = z[row + jet.pt]
-                let scale = 1 + nu[0] * uncertainty.sigma(pt: pt, eta: z[row + jet.eta])
-                dx += pt * (scale - 1) * cos(z[row + jet.phi])
-                dy += pt * (scale - 1) * sin(z[row + jet.phi])
-                z[row + jet.pt] = pt * scale
-                z[row + jet.mass] *= scale
+        // In blocks of events, so that only a block's latent features are copied at a time
+        // (the whole z of a paper-scale sample is 0.7 GB); each event is recalibrated and
+        // reconstructed on its own, so the result does not depend on the block size.
+        var x: [Double] = [], passes: [UInt8] = []
+        x.reserveCapacity(nominal.count * nominal.xWidth)
+        passes.reserveCapacity(nominal.count)
+        for begin in stride(from: 0, to: nominal.count, by: Self.blockEvents) {
+            let end = min(begin + Self.blockEvents, nominal.count)
+            var z = Array(nominal.z[(begin * width)..<(end * width)])
+            for i in 0..<(end - begin) {
+                let row = i * width
+                var dx = 0.0, dy = 0.0
+                for jet in jets.prefix(min(Int(z[row + nJets]), jets.count)) {
+                    let pt = z[row + jet.pt]
+                    let scale = 1 + nu[0] * uncertainty.sigma(pt: pt, eta: z[row + jet.eta])
+                    dx += pt * (scale - 1) * cos(z[row + jet.phi])
+                    dy += pt * (scale - 1) * sin(z[row + jet.phi])
+                    z[row + jet.pt] = pt * scale
+                    z[row + jet.mass] *= scale
+                }
+                // Type-1 propagation: the MET absorbs the opposite of the jets' pT change.
+                z[row + metX] -= dx
+                z[row + metY] -= dy
             }
-            // Type-1 propagation: the MET absorbs the opposite of the jets' pT change.
-            z[row + metX] -= dx
-            z[row + metY] -= dy
+            let block = try host.reconstruct(latent: z, count: end - begin, xWidth: nominal.xWidth)
+            x += block.x
+            passes += block.passes
         }
-        let (x, passes) = try host.reconstruct(latent: z, count: nominal.count, xWidth: nominal.xWidth)
         return SyntheticSample(weights: Array(nominal.weights), observables: x, passes: passes)
     }
 }

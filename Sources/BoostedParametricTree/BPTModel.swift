@@ -45,35 +45,51 @@ public struct BPTModel: Sendable, Equatable {
     ///
     /// - Complexity: O(count · B · depth) after O(B · leaves · N_Δ) to fold ν into each leaf.
     public func predict(x: [Double], count: Int, nu: [Double], threads: Int = 1) -> [Double] {
+        predict(x: x, count: count, nus: [nu], threads: threads)[0]
+    }
+
+    /// T(x|ν) at several ν (`result[k][i]` for `nus[k]`), each exactly as ``predict(x:count:nu:threads:)``
+    /// gives it, with one pass through the trees per event instead of one per ν.
+    ///
+    /// - Complexity: O(count · B · (depth + ν count)).
+    public func predict(x: [Double], count: Int, nus: [[Double]], threads: Int = 1) -> [[Double]] {
         precondition(x.count == count * featureCount, "x must hold count × featureCount values")
-        precondition(nu.count == parameterNames.count, "nu must have one value per parameter")
+        precondition(nus.allSatisfy { $0.count == parameterNames.count }, "each ν must have one value per parameter")
         let eta = settings.learningRate
-        let termValues = terms.map { $0.value(at: nu) }
-        // η ν_A Δ_{A,j} per leaf of every tree: the per-event work is then one lookup per tree.
+        let nv = nus.count
+        // η ν_A Δ_{A,j} per leaf of every tree and ν, leaf-major (leafValues[b][j · nv + k]):
+        // the per-event work is then one traversal and nv lookups per tree.
         let leafValues: [[Double]] = trees.map { tree in
-            tree.leafCoefficients.map { delta in
-                var t = 0.0
-                for a in 0..<termValues.count { t += termValues[a] * delta[a] }
-                return eta * t
-            }
-        }
-        var result = [Double](repeating: 0, count: count)
-        let nf = featureCount
-        x.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                let x = x.baseAddress, out = out.baseAddress!
-                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
-                ParallelExecutor(threads: threads).forEach(tasks) { task in
-                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                        let row = x! + i * nf
-                        var t = 0.0
-                        for (b, tree) in trees.enumerated() { t += leafValues[b][tree.leaf(features: row)] }
-                        out[i] = t
-                    }
+            tree.leafCoefficients.flatMap { delta in
+                nus.map { nu in
+                    let termValues = terms.map { $0.value(at: nu) }
+                    var t = 0.0
+                    for a in 0..<termValues.count { t += termValues[a] * delta[a] }
+                    return eta * t
                 }
             }
         }
-        return result
+        let nf = featureCount
+        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+        var pointers = [UnsafeMutablePointer<Double>]()
+        for k in 0..<nv { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
+        defer { for p in pointers { p.deallocate() } }
+        x.withUnsafeBufferPointer { x in
+            let x = x.baseAddress
+            ParallelExecutor(threads: threads).forEach(tasks) { task in
+                var t = [Double](repeating: 0, count: nv)
+                for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
+                    let row = x! + i * nf
+                    for k in 0..<nv { t[k] = 0 }
+                    for (b, tree) in trees.enumerated() {
+                        let j = tree.leaf(features: row) * nv
+                        for k in 0..<nv { t[k] += leafValues[b][j + k] }
+                    }
+                    for k in 0..<nv { pointers[k][i] = t[k] }
+                }
+            }
+        }
+        return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// The DCR estimate S(x|ν) = exp(T(x|ν)) (eq. 62) per event.

@@ -31,6 +31,11 @@ public struct Histogram1D: Sendable {
 
     public mutating func fill(_ value: Double, weight: Double) {
         guard let bin = bin(of: value) else { return }
+        fill(bin: bin, weight: weight)
+    }
+
+    /// `fill` for a value whose `bin(of:)` is already known (many weights on the same values).
+    public mutating func fill(bin: Int, weight: Double) {
         sums[bin] += weight
         sumsOfSquares[bin] += weight * weight
     }

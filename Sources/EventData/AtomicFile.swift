@@ -6,6 +6,13 @@ public enum AtomicFile {
     /// Writes `data` to a temporary file in the same directory, flushes it, then renames it
     /// over `url` (rename is atomic within one file system).
     public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { emit in try data.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// `write(_:to:)` for contents made of parts: `body` passes each to `emit`, in order, and
+    /// none of them is copied into one buffer first (a column of a paper-scale sample is
+    /// written from its array).
+    public static func write(to url: URL, _ body: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -17,17 +24,26 @@ public enum AtomicFile {
         guard fd >= 0 else {
             throw EventDataError.io(path: temporary.path, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
+        struct WriteFailure: Error { var reason: String }
         var failure: String?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno)); return
+        do {
+            try body { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteFailure(reason: String(cString: strerror(errno)))
+                    }
+                    offset += written
                 }
-                offset += written
             }
+        } catch let error as WriteFailure {
+            failure = error.reason
+        } catch {
+            close(fd)
+            unlink(temporary.path)
+            throw error
         }
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)

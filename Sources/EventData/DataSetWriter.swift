@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Collects the columns of a data set and writes them as one folder, atomically: the folder
@@ -9,7 +10,10 @@ public struct DataSetWriter {
     public var configuration: JSONValue
     public var attributes: [String: JSONValue] = [:]
     public private(set) var count: Int
-    private var pending: [(column: DataSetManifest.Column, data: Data)] = []
+    /// Each column's header and a way to pass its values' bytes on: the values stay in their
+    /// array until `write`, never copied into a file image (that doubled a sample's memory).
+    private var pending: [(column: DataSetManifest.Column, header: [UInt8], bytes: Payload)] = []
+    typealias Payload = ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
 
     public init(name: String, kind: String, count: Int, seed: UInt64?, configuration: JSONValue) {
         self.name = name
@@ -23,11 +27,16 @@ public struct DataSetWriter {
     public mutating func add<T: NpyScalar>(_ name: String, values: [T], shape: [Int], names: [String]? = nil,
                                            units: [String]? = nil, description: String) {
         precondition(shape.first == count, "column \(name) has \(shape.first ?? -1) rows, data set has \(count)")
-        let data = NpyFile.encode(values, shape: shape)
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not match \(values.count) values")
+        // The file is the header, then the values' bytes (NpyFile.encode's layout).
+        let header = NpyFile.header(T.self, shape: shape)
+        var hasher = SHA256()
+        hasher.update(data: header)
+        values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         let column = DataSetManifest.Column(name: name, file: "\(name).npy", dtype: T.npyDescr, shape: shape,
                                             names: names, units: units, description: description,
-                                            sha256: FileHash.sha256(data))
-        pending.append((column, data))
+                                            sha256: FileHash.hex(hasher.finalize()))
+        pending.append((column, header, { emit in try values.withUnsafeBytes { try emit($0) } }))
     }
 
     /// The manifest that `write` will record.
@@ -51,8 +60,11 @@ public struct DataSetWriter {
             throw EventDataError.io(path: staging.path, reason: "cannot create: \(error.localizedDescription)")
         }
         do {
-            for (column, data) in pending {
-                try AtomicFile.write(data, to: staging.appendingPathComponent(column.file))
+            for (column, header, bytes) in pending {
+                try AtomicFile.write(to: staging.appendingPathComponent(column.file)) { emit in
+                    try header.withUnsafeBytes { try emit($0) }
+                    try bytes(emit)
+                }
             }
             let manifest = self.manifest
             try AtomicFile.write(JSONEncoder.refinery.encode(manifest), to: staging.appendingPathComponent(DataSetManifest.fileName))

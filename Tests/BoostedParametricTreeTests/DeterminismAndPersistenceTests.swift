@@ -37,6 +37,33 @@ final class DeterminismAndPersistenceTests: XCTestCase {
         XCTAssertEqual(encodings[0], encodings[2])
     }
 
+    /// The closure check predicts every base point in one pass through the trees: each ν's
+    /// T(x|ν) is the bits the one-ν prediction gives, for 1 and 2 threads.
+    func testPredictionAtSeveralPointsIsEachPointsOwnPrediction() throws {
+        let (data, problem, x) = try Self.mixedData(seed: 9)
+        let model = try BPTTrainer(problem: problem, settings: BPTSettings(trees: 12, maxDepth: 3, minNodeSize: 50),
+                                   threads: 2).train(consume data)
+        let n = x.count / 4
+        let nus: [[Double]] = [[1, 0], [0, 1], [1, 1], [-0.5, 2]]
+        for threads in [1, 2] {
+            let together = model.predict(x: x, count: n, nus: nus, threads: threads)
+            XCTAssertEqual(together.count, nus.count)
+            for (k, nu) in nus.enumerated() {
+                XCTAssertEqual(together[k], model.predict(x: x, count: n, nu: nu, threads: 1), "ν = \(nu), \(threads) threads")
+            }
+        }
+        XCTAssertEqual(model.predict(x: x, count: n, nus: [], threads: 2), [])
+        // Independently: T(x|ν) = Σ_A ν_A Δ_A(x) from the summed leaf coefficients (eq. 57).
+        let delta = model.coefficients(x: x, count: n, threads: 1), together = model.predict(x: x, count: n, nus: nus, threads: 2)
+        for (k, nu) in nus.enumerated() {
+            let values = [nu[0], nu[1], nu[0] * nu[1]]
+            for i in stride(from: 0, to: n, by: 97) {
+                let t = (0..<3).reduce(0.0) { $0 + values[$1] * delta[i * 3 + $1] }
+                XCTAssertEqual(together[k][i], t, accuracy: 1e-12)
+            }
+        }
+    }
+
     func testSaveLoadPredictIsBitIdentical() throws {
         let (data, problem, x) = try Self.mixedData(seed: 6)
         let model = try BPTTrainer(problem: problem, settings: BPTSettings(trees: 20), threads: 2).train(consume data)

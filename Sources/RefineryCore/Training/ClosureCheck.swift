@@ -111,9 +111,8 @@ enum ClosureCheck {
         var rows: [ClosureReport.BasePoint] = []
         var ratios: [ClosureReport.ObservableRatios] = []
         // Surrogate weights of the nominal events at each base point.
-        let predicted: [[Double]] = basePoints.map { nu in
-            let t = model.predict(x: nominalX, count: n, nu: nu, threads: threads)
-            return (0..<n).map { nominalW[$0] * exp(t[$0]) }
+        let predicted: [[Double]] = model.predict(x: nominalX, count: n, nus: basePoints, threads: threads).map { t in
+            (0..<n).map { nominalW[$0] * exp(t[$0]) }
         }
         let nominalTotal = nominalW.reduce(0, +)
         for f in 0..<width {
@@ -121,18 +120,24 @@ enum ClosureCheck {
             let edges = binEdges(column, bins: 20)
             var nominalHist = Histogram1D(edges: edges)
             var counts = [Int](repeating: 0, count: edges.count - 1)
-            for i in 0..<n {
-                nominalHist.fill(column[i], weight: nominalW[i])
-                if let b = nominalHist.bin(of: column[i]) { counts[b] += 1 }
+            // Each nominal event's bin, looked up once for the nominal, every prediction and
+            // every reweighted sample's weights on the same events (-1: outside the edges).
+            let bins = column.map { nominalHist.bin(of: $0) ?? -1 }
+            for i in 0..<n where bins[i] >= 0 {
+                nominalHist.fill(bin: bins[i], weight: nominalW[i])
+                counts[bins[i]] += 1
             }
             var entry = ClosureReport.ObservableRatios(observable: names[f], edges: edges, data: [], prediction: [], sigma: [],
                                                        populated: counts.map { $0 >= ClosureReport.minimumEvents })
             for (k, sample) in samples.enumerated() {
                 var dataHist = Histogram1D(edges: edges)
                 var predHist = Histogram1D(edges: edges)
-                let xs = sample.x ?? nominalX
-                for i in 0..<sample.w.count { dataHist.fill(xs[i * width + f], weight: sample.w[i]) }
-                for i in 0..<n { predHist.fill(column[i], weight: predicted[k][i]) }
+                if let xs = sample.x {
+                    for i in 0..<sample.w.count { dataHist.fill(xs[i * width + f], weight: sample.w[i]) }
+                } else {
+                    for i in 0..<n where bins[i] >= 0 { dataHist.fill(bin: bins[i], weight: sample.w[i]) }
+                }
+                for i in 0..<n where bins[i] >= 0 { predHist.fill(bin: bins[i], weight: predicted[k][i]) }
                 let data = dataHist.ratio(to: nominalHist)
                 let prediction = predHist.ratio(to: nominalHist)
                 var sigma = (0..<data.count).map { b -> Double in
@@ -146,8 +151,9 @@ enum ClosureCheck {
                     // spread of the per-event factors around the bin ratio fluctuates,
                     // σ² = Σ (w_ν,i − R w₀,i)² / (Σ w₀,i)².
                     var spread = [Double](repeating: 0, count: data.count)
-                    for i in 0..<n {
-                        guard let b = nominalHist.bin(of: column[i]), data[b].isFinite else { continue }
+                    for i in 0..<n where bins[i] >= 0 {
+                        let b = bins[i]
+                        guard data[b].isFinite else { continue }
                         let residual = sample.w[i] - data[b] * nominalW[i]
                         spread[b] += residual * residual
                     }
