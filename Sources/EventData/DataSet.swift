@@ -71,44 +71,87 @@ public struct DataSet: Sendable {
     /// of a paper-scale sample that halves the peak. nil: anything else, for `read`'s general
     /// path (other dtypes, byte orders, Fortran order, and every malformed file with its message).
     static func readDirect<T: NpyScalar>(_ fileURL: URL, column: DataSetManifest.Column, as _: T.Type) throws -> [T]? {
-        guard let handle = FileHandle(forReadingAtPath: fileURL.path) else { return nil }
-        defer { try? handle.close() }
-        func ioError(_ reason: String) -> EventDataError { .io(path: fileURL.path, reason: reason) }
-        let size: Int
-        do { size = Int(try handle.seekToEnd()); try handle.seek(toOffset: 0) } catch { throw ioError(error.localizedDescription) }
+        guard let source = try DirectSource(fileURL, column: column, as: T.self) else { return nil }
+        return try [T](unsafeUninitializedCapacity: source.header.count) { buffer, initialized in
+            try source.fill(UnsafeMutableRawBufferPointer(buffer))
+            initialized = source.header.count
+        }
+    }
+
+    /// Reads column `name` into a buffer allocated for it, which the caller owns (and
+    /// deallocates): for columns that must stay at one address while a plugin holds a view of
+    /// them. Checks as `read` does; the common case is read in place, any other through `read`.
+    public func readBuffer<T: NpyScalar>(_ name: String, as type: T.Type = T.self) throws -> UnsafeMutableBufferPointer<T> {
+        if let column = manifest.column(named: name), let source = try DirectSource(url.appendingPathComponent(column.file), column: column, as: T.self) {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(source.header.count, 1))
+            do { try source.fill(UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<source.header.dataBytes])) } catch {
+                buffer.deallocate()
+                throw error
+            }
+            return UnsafeMutableBufferPointer(rebasing: buffer[0..<source.header.count])
+        }
+        let values = try read(name, as: type).values
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
+        _ = buffer.initialize(from: values)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<values.count])
+    }
+
+    /// An open `.npy` column file whose header allows the in-place read (see `readDirect`).
+    struct DirectSource {
+        let handle: FileHandle
         let prefix: Data
-        do { prefix = try handle.read(upToCount: min(size, 1 << 16)) ?? Data() } catch { throw ioError(error.localizedDescription) }
-        guard let header = try? NpyFile.parseHeader(prefix, path: fileURL.path), let wanted = NpyDType(T.npyDescr),
-              header.dtype.sameType(as: wanted), !header.dtype.needsByteSwap, !header.fortranOrder,
-              header.shape == column.shape, header.dataOffset <= prefix.count, size - header.dataOffset == header.dataBytes,
-              header.dtype.itemSize == MemoryLayout<T>.stride else { return nil }
-        var hasher = SHA256()
-        hasher.update(data: prefix)
-        let values = try [T](unsafeUninitializedCapacity: header.count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            guard raw.baseAddress != nil else { initialized = 0; return }
-            let inPrefix = prefix.count - header.dataOffset
-            prefix.withUnsafeBytes { bytes in
-                raw.baseAddress!.copyMemory(from: bytes.baseAddress! + header.dataOffset, byteCount: inPrefix)
+        let header: NpyFile.Header
+        let fileURL: URL
+        let sha256: String
+
+        init?<T: NpyScalar>(_ fileURL: URL, column: DataSetManifest.Column, as _: T.Type) throws {
+            guard let handle = FileHandle(forReadingAtPath: fileURL.path) else { return nil }
+            func ioError(_ reason: String) -> EventDataError { .io(path: fileURL.path, reason: reason) }
+            let size: Int
+            let prefix: Data
+            do {
+                size = Int(try handle.seekToEnd())
+                try handle.seek(toOffset: 0)
+                prefix = try handle.read(upToCount: min(size, 1 << 16)) ?? Data()
+            } catch {
+                try? handle.close()
+                throw ioError(error.localizedDescription)
             }
-            var filled = inPrefix
-            while filled < header.dataBytes {
-                let n = Glibc.read(handle.fileDescriptor, raw.baseAddress! + filled, min(8 << 20, header.dataBytes - filled))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else {
-                    throw n == 0 ? EventDataError.truncated(path: fileURL.path, expectedBytes: header.dataBytes, actualBytes: filled)
-                        : ioError(String(cString: strerror(errno)))
+            guard let header = try? NpyFile.parseHeader(prefix, path: fileURL.path), let wanted = NpyDType(T.npyDescr),
+                  header.dtype.sameType(as: wanted), !header.dtype.needsByteSwap, !header.fortranOrder,
+                  header.shape == column.shape, header.dataOffset <= prefix.count, size - header.dataOffset == header.dataBytes,
+                  header.dtype.itemSize == MemoryLayout<T>.stride else {
+                try? handle.close()
+                return nil
+            }
+            (self.handle, self.prefix, self.header, self.fileURL, sha256) = (handle, prefix, header, fileURL, column.sha256)
+        }
+
+        /// Reads the data into `destination` (`header.dataBytes` bytes) in blocks, hashing the
+        /// whole file on the way, closes the file, and checks the hash against the manifest.
+        func fill(_ destination: UnsafeMutableRawBufferPointer) throws {
+            defer { try? handle.close() }
+            precondition(destination.count >= header.dataBytes, "destination too small")
+            var hasher = SHA256()
+            hasher.update(data: prefix)
+            if let base = destination.baseAddress {
+                let inPrefix = prefix.count - header.dataOffset
+                prefix.withUnsafeBytes { bytes in base.copyMemory(from: bytes.baseAddress! + header.dataOffset, byteCount: inPrefix) }
+                var filled = inPrefix
+                while filled < header.dataBytes {
+                    let n = Glibc.read(handle.fileDescriptor, base + filled, min(8 << 20, header.dataBytes - filled))
+                    if n < 0, errno == EINTR { continue }
+                    guard n > 0 else {
+                        throw n == 0 ? EventDataError.truncated(path: fileURL.path, expectedBytes: header.dataBytes, actualBytes: filled)
+                            : EventDataError.io(path: fileURL.path, reason: String(cString: strerror(errno)))
+                    }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + filled, count: n))
+                    filled += n
                 }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[filled..<(filled + n)]))
-                filled += n
             }
-            initialized = header.count
+            let actual = FileHash.hex(hasher.finalize())
+            guard actual == sha256 else { throw EventDataError.hashMismatch(path: fileURL.path, recorded: sha256, actual: actual) }
         }
-        let actual = FileHash.hex(hasher.finalize())
-        guard actual == column.sha256 else {
-            throw EventDataError.hashMismatch(path: fileURL.path, recorded: column.sha256, actual: actual)
-        }
-        return values
     }
 
     /// Re-hashes every column file; returns the paths of missing or modified files.

@@ -7,16 +7,10 @@ final class HostContext: @unchecked Sendable {
     let alternativePath: String?
     let pluginName: String
     var alternative: LoadedSample?
-    var alternativePointers: (x: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
-                              w: UnsafeMutableBufferPointer<Double>, f: UnsafeMutableBufferPointer<UInt8>)?
 
     init(alternativePath: String?, pluginName: String) {
         self.alternativePath = alternativePath
         self.pluginName = pluginName
-    }
-
-    deinit {
-        if let p = alternativePointers { p.x.deallocate(); p.z.deallocate(); p.w.deallocate(); p.f.deallocate() }
     }
 
     static func write(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, capacity: Int) {
@@ -54,13 +48,6 @@ final class HostContext: @unchecked Sendable {
         }
     }
 
-    /// Stable copies of an array: the plugin may keep the view until it is destroyed.
-    static func stableCopy<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
-        _ = buffer.initialize(from: values)
-        return buffer
-    }
-
     /// Loads the alternative sample once and returns a C view of it.
     func alternativeView() -> Result<refinery_sample, Error> {
         do {
@@ -68,16 +55,12 @@ final class HostContext: @unchecked Sendable {
                 guard let alternativePath else {
                     throw PluginHostError.missingAlternativeSample
                 }
-                let sample = try LoadedSample(URL(fileURLWithPath: alternativePath))
-                alternativePointers = (Self.stableCopy(sample.x), Self.stableCopy(sample.z), Self.stableCopy(sample.w),
-                                       Self.stableCopy(sample.fiducial))
-                alternative = sample
+                alternative = try LoadedSample(URL(fileURLWithPath: alternativePath))
             }
-            guard let sample = alternative, let p = alternativePointers else {
-                throw PluginHostError.missingAlternativeSample
-            }
-            return .success(sample.cView(x: UnsafePointer(p.x.baseAddress), z: UnsafePointer(p.z.baseAddress),
-                                         w: UnsafePointer(p.w.baseAddress), scale: nil, fiducial: UnsafePointer(p.f.baseAddress)))
+            guard let sample = alternative else { throw PluginHostError.missingAlternativeSample }
+            // Its own buffers: they stay put while the sample lives (as long as this context).
+            return .success(sample.cView(x: sample.x.baseAddress, z: sample.z.baseAddress, w: sample.w.baseAddress,
+                                         scale: nil, fiducial: sample.fiducial.baseAddress))
         } catch {
             return .failure(error)
         }

@@ -72,7 +72,7 @@ public struct SyntheticValidator {
         }
         if kind == .reweight {
             weights = ReweightedDataContract.fiducialRows(UnsafeBufferPointer(start: w, count: count), width: 1,
-                                                          fiducial: nominal.fiducial)
+                                                          fiducial: Array(nominal.fiducial))
         }
         guard !weights.isEmpty else { throw fail(nu, "no event passes the selection") }
         // Summed in event order, as before, so the check is unchanged to the last bit.
