@@ -1,4 +1,5 @@
 import Foundation
+import RefineryCore
 import XCTest
 
 /// `refinery train` with the SMEFT surrogate and `refinery limits` on a small workspace
@@ -131,6 +132,101 @@ final class LimitsCLITests: XCTestCase {
         let held = record["heldOutEvents"] as! Int, trained = record["trainingEvents"] as! Int
         XCTAssertGreaterThan(held, 0)
         XCTAssertGreaterThan(trained, 0)
+    }
+
+    /// The closure criterion (docs/closure.md): the ratios and σ = √(σ_H² + σ_T²) of closure.json
+    /// recomputed in numpy — the BIT evaluated from model.json, σ_H from the per-event
+    /// difference on the held-out events, σ_T from the exact ratio on the training events — and
+    /// the criterion, which the trained surrogate meets, rejects a wrong one: its linear ctGRe
+    /// outputs scaled by 1.05, or only its first 3 trees.
+    func testSmeftClosureCriterionRejectsAWrongSurrogate() throws {
+        let folder = Self.ws.appendingPathComponent("surrogates/smeft")
+        let wrong = Self.directory.appendingPathComponent("wrong-smeft")
+        try FileManager.default.createDirectory(at: wrong, withIntermediateDirectories: true)
+        let script = """
+        import json, numpy as np, sys
+        d, out = sys.argv[1], sys.argv[2]
+        m = json.load(open(d + '/surrogates/smeft/model.json'))
+        c = json.load(open(d + '/surrogates/smeft/closure.json'))
+        f = np.load(d + '/samples/nominal/fiducial.npy') == 1
+        w = np.load(d + '/samples/nominal/w.npy')[f]; x = np.load(d + '/samples/nominal/x.npy')[f]
+        r = np.load(d + '/samples/nominal/smeft.npy')[f]
+        n = len(w); M = 2**64 - 1
+        def u(i):
+            z = (1 + (i + 1) * 0x9E3779B97F4A7C15) & M
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+            return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+        held = np.array([u(i) < 0.5 for i in range(n)])
+        eta = m['settings']['learningRate']
+        coef = np.zeros((n, 5))   # r_0, r_1, r_00, r_01, r_11 of ctGRe, ctGIm
+        for t in m['trees']:
+            lc = np.array(t['leafCoefficients']); leaf = np.zeros(n, dtype=int)
+            if t['splitFeature']:
+                sf, th = np.array(t['splitFeature']), np.array(t['threshold'])
+                L, R = np.array(t['left']), np.array(t['right'])
+                node = np.zeros(n, dtype=int); todo = np.arange(n)
+                while todo.size:
+                    k = node[todo]; child = np.where(x[todo, sf[k]] <= th[k], L[k], R[k])
+                    done = child < 0
+                    leaf[todo[done]] = -child[done] - 1; node[todo[~done]] = child[~done]; todo = todo[~done]
+            coef += eta * lc[leaf]
+        exact = r[:, [0, 1, 5, 6, 10]]   # the same terms among the sample's five POIs
+        def ratio(cf, a, s): return 1 + s * cf[:, a] + cf[:, 2 if a == 0 else 4]
+        result = []
+        for k, (a, s) in enumerate([(0, 1), (0, -1), (1, 1), (1, -1)]):
+            ex, pr = ratio(exact, a, s), ratio(coef, a, s)
+            for fo, e in enumerate(c['ratios']):
+                edges = np.array(e['edges'])
+                def bins(v):
+                    b = np.searchsorted(edges, v, side='right') - 1
+                    b[v == edges[-1]] = len(edges) - 2
+                    b[(v < edges[0]) | (v > edges[-1])] = -1
+                    return b
+                bh, bt = bins(x[held, fo]), bins(x[~held, fo])
+                wh, wt = w[held], w[~held]
+                for b in range(len(edges) - 1):
+                    h, t = bh == b, bt == b
+                    if min(h.sum(), t.sum()) < 200: continue
+                    S, St = wh[h].sum(), wt[t].sum()
+                    D = (wh[h] * ex[held][h]).sum() / S; P = (wh[h] * pr[held][h]).sum() / S
+                    dd = pr[held][h] - ex[held][h]
+                    sh = np.sqrt((wh[h]**2 * (dd - (P - D))**2).sum()) / S
+                    Dt = (wt[t] * ex[~held][t]).sum() / St
+                    st = np.sqrt((wt[t]**2 * (ex[~held][t] - Dt)**2).sum()) / St
+                    result.append([k, fo, b, D, P, float(np.hypot(sh, st))])
+        print(json.dumps(result))
+        scaled = json.loads(json.dumps(m))
+        for t in scaled['trees']:
+            for leaf in t['leafCoefficients']: leaf[0] *= 1.05
+        json.dump(scaled, open(out + '/scaled.json', 'w'))
+        m['trees'] = m['trees'][:3]; m['settings']['trees'] = 3
+        json.dump(m, open(out + '/truncated.json', 'w'))
+        """
+        let python = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, Self.ws.path, wrong.path])
+        XCTAssertEqual(python.status, 0, python.all)
+        let bins = try json(python.stdout) as! [[Double]]
+        let closure = try JSONDecoder().decode(ClosureReport.self, from: Data(contentsOf: folder.appendingPathComponent("closure.json")))
+        XCTAssertEqual(bins.count, 4 * closure.ratios.reduce(0) { $0 + $1.populated.filter { $0 }.count }, "the same populated bins")
+        for bin in bins {
+            let (k, f, b) = (Int(bin[0]), Int(bin[1]), Int(bin[2]))
+            let entry = closure.ratios[f]
+            XCTAssertTrue(entry.populated[b])
+            XCTAssertEqual(entry.data[k][b], bin[3], accuracy: 1e-9, "\(entry.observable) bin \(b)")
+            XCTAssertEqual(entry.prediction[k][b], bin[4], accuracy: 1e-9, "\(entry.observable) bin \(b)")
+            XCTAssertEqual(entry.sigma[k][b], bin[5], accuracy: 1e-9 * bin[5], "\(entry.observable) bin \(b)")
+        }
+
+        let workspace = try Workspace.open(Self.ws.path)
+        let good = try SmeftClosure.check(workspace, model: folder.appendingPathComponent("model.json"), threads: 2)
+        XCTAssertEqual(good.basePoints.map(\.worstPull), closure.basePoints.map(\.worstPull), "the check is train's")
+        XCTAssertTrue(good.closes, "\(good.basePoints.map(\.worstPull))")
+        for name in ["scaled", "truncated"] {
+            let report = try SmeftClosure.check(workspace, model: wrong.appendingPathComponent("\(name).json"), threads: 2)
+            let pulls = report.basePoints.map(\.worstPull)
+            print("closure of the \(name) surrogate: worst pulls \(pulls)")
+            XCTAssertFalse(report.closes, "\(name): \(pulls)")
+        }
     }
 
     /// A second `train` reuses the SMEFT surrogate; `--only smeft` names it.
