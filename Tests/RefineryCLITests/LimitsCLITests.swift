@@ -419,6 +419,76 @@ final class LimitsCLITests: XCTestCase {
         XCTAssertTrue(pois.stderr.contains("--pois"), pois.stderr)
     }
 
+    /// `limits` on a workspace whose model has R ≤ 0 at a point the scans reach: the fixture's
+    /// sample gives ctGRe a pure rate effect R_i = 1 − 2θ (r = −2, no quadratic term; its
+    /// manifest updated to the new smeft.npy), so with a floating normalization the profiled
+    /// interval's search reaches θ ≈ 0.5, where R̂ ≤ 0 for every event. The message names the
+    /// nominal sample and the event's row (the first held-out fiducial event, from numpy), and
+    /// the limits run is recorded as failed, none as succeeded.
+    func testNonPositiveRateOnAWorkspaceNamesTheSampleAndTheEvent() throws {
+        let ws = Self.directory.appendingPathComponent("rate-not-positive")
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        try Self.write("""
+            schema: 1
+            name: rate-not-positive
+            simulation:
+              nominal_events: 4000
+              alternative_events: 200
+              seed: 3
+              cross_section_pb: 0.31
+            learner:
+              trees: 5
+            systematics: []
+            smeft:
+              pois: [ctGRe, ctGIm]
+              learner: {trees: 20}
+            model:
+              systematics: []
+              floating: [nu_norm]
+              pairs: ["ctGRe:ctGIm"]
+            demo:
+              nominal_events: 1000
+              alternative_events: 1000
+              trees: 5
+
+            """, to: ws)
+        let simulate = try CLI.run(["simulate", "-w", ws.path])
+        XCTAssertEqual(simulate.status, 0, simulate.all)
+        let fixture = """
+        import hashlib, json, numpy as np, sys
+        d = sys.argv[1] + '/samples/nominal'
+        r = np.load(d + '/smeft.npy'); r[:, 0] = -2.0; r[:, 5:10] = 0.0; np.save(d + '/smeft.npy', r)
+        m = json.load(open(d + '/manifest.json'))
+        for c in m['columns']:
+            if c['name'] == 'smeft': c['sha256'] = hashlib.sha256(open(d + '/smeft.npy', 'rb').read()).hexdigest()
+        json.dump(m, open(d + '/manifest.json', 'w'), indent=2, sort_keys=True)
+        # The first held-out fiducial event (HeldOutSplit(fraction: 0.5, seed: 1)) and its row.
+        M = 2**64 - 1
+        def u(i):
+            z = (1 + (i + 1) * 0x9E3779B97F4A7C15) & M
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+            return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+        rows = np.flatnonzero(np.load(d + '/fiducial.npy') == 1)
+        print(int(rows[next(i for i in range(len(rows)) if u(i) < 0.5)]))
+        """
+        let python = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", fixture, ws.path])
+        XCTAssertEqual(python.status, 0, python.all)
+        let row = python.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let train = try CLI.run(["train", "-w", ws.path, "--only", "smeft", "--allow-closure-failure"])
+        XCTAssertEqual(train.status, 0, train.all)
+
+        let result = try CLI.run(["limits", "-w", ws.path])
+        XCTAssertNotEqual(result.status, 0, result.all)
+        for words in ["samples/nominal: at event \(row) (row \(row) of its x.npy and smeft.npy", "≤ 0", "surrogates/smeft/model.json"] {
+            XCTAssertTrue(result.stderr.contains(words), "'\(words)' in: \(result.stderr)")
+        }
+        let runs = (try json(CLI.run(["provenance", "runs", "-w", ws.path, "--json"]).stdout) as! [[String: Any]])
+            .filter { $0["command"] as? String == "limits" }
+        XCTAssertEqual(runs.map { $0["status"] as? String }, ["failed"], "\(runs)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.appendingPathComponent("limits/limits.json").path))
+    }
+
     /// A POI the nominal sample has no coefficients for: train names the sample and the POI,
     /// records the SMEFT surrogate as failed and no surrogate for it.
     func testUnknownPOIIsRefusedByTrain() throws {
