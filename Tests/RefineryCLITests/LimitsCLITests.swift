@@ -238,6 +238,39 @@ final class LimitsCLITests: XCTestCase {
         XCTAssertEqual(outcomes[0]["status"] as? String, "reused", result.stdout)
     }
 
+    /// `provenance stale` and `submit` decide the SMEFT surrogate as `train` does: up to date
+    /// after training; stale when its settings or its POIs change; then `submit` plans it as an
+    /// array task like a systematic's (and the dependent job computes the limits).
+    func testStaleAndSubmitConsiderTheSmeftSurrogate() throws {
+        func stale() throws -> [String: [String: Any]] {
+            let result = try CLI.run(["provenance", "stale", "-w", Self.ws.path, "--json"])
+            XCTAssertEqual(result.status, 0, result.all)
+            return Dictionary(uniqueKeysWithValues: (try json(result.stdout) as! [[String: Any]]).map { ($0["systematic"] as! String, $0) })
+        }
+        let fresh = try stale()
+        XCTAssertEqual(Set(fresh.keys), ["scale", "HF", "scale2", "smeft"])
+        XCTAssertEqual(fresh["smeft"]?["upToDate"] as? Bool, true, "\(fresh)")
+        let noSlurm = Self.directory.appendingPathComponent("empty-bin")
+        try FileManager.default.createDirectory(at: noSlurm, withIntermediateDirectories: true)
+        let nothing = try CLI.run(["submit", "-w", Self.ws.path, "--dry-run"], environment: ["PATH": noSlurm.path])
+        XCTAssertTrue(nothing.stdout.contains("nothing to submit"), nothing.all)
+
+        try Self.write(Self.config().replacingOccurrences(of: "learner: {trees: 40}", with: "learner: {trees: 41}"), to: Self.ws)
+        let text = try CLI.run(["provenance", "stale", "-w", Self.ws.path])
+        XCTAssertTrue(text.stdout.contains("smeft            would retrain: learner settings changed (trees 40 → 41)"), text.stdout)
+        let submit = try CLI.run(["submit", "-w", Self.ws.path, "--dry-run"], environment: ["PATH": noSlurm.path])
+        XCTAssertEqual(submit.status, 0, submit.all)
+        XCTAssertTrue(submit.stdout.contains("systematics=(smeft)"), submit.stdout)
+        XCTAssertTrue(submit.stdout.contains(#""$refinery" limits -w "$workspace""#), submit.stdout)
+        XCTAssertFalse(submit.stdout.contains("--only smeft"), "the dependent job no longer trains it:\n\(submit.stdout)")
+
+        try Self.write(Self.config(smeftPOIs: "[ctGRe]"), to: Self.ws)
+        let pois = try stale()
+        XCTAssertEqual(pois["smeft"]?["upToDate"] as? Bool, false, "\(pois)")
+        XCTAssertTrue((pois["smeft"]?["text"] as? String ?? "").contains("would retrain"), "\(pois)")
+        XCTAssertEqual(pois["scale"]?["upToDate"] as? Bool, true, "the systematics are not affected: \(pois)")
+    }
+
     // MARK: limits
 
     /// q(0) = 0 (checked by the engine before any scan), q ≥ 0 at random points, every

@@ -87,6 +87,12 @@ struct SmeftSample {
 }
 
 extension Training {
+    /// What `train` would decide for the SMEFT surrogate now (`provenance stale`, `submit`).
+    static func smeftDecision(_ workspace: Workspace, inputs: TrainingInputs, store: ProvenanceStore, trees: Int?) throws -> TrainingDecision {
+        let plan = try SmeftPlan.resolve(workspace, trees: trees)
+        return try SmeftIdentity(plan: plan, nominalSHA256: inputs.nominal.sha256).decide(store: store, layout: workspace.layout)
+    }
+
     /// Decides and, unless reused, trains the SMEFT surrogate inside `train`'s run.
     static func trainSmeft(_ workspace: Workspace, inputs: TrainingInputs, runner: StepRunner, store: ProvenanceStore,
                            trees: Int?, threads: Int, progress: TrainingProgress) -> Outcome {
