@@ -75,8 +75,9 @@ final class ClusterCLITests: XCTestCase {
     }
 
     /// What follows training, in the scripts: each task validates its surrogate when the
-    /// workspace holds out the test events; the dependent job trains the SMEFT surrogate and
-    /// computes the limits when the workspace declares them (journal mode: validation there).
+    /// workspace holds out the test events (not the SMEFT surrogate, which is an array task
+    /// like the systematics); the dependent job computes the limits when the workspace
+    /// declares them (journal mode: validation there).
     func testValidationSmeftAndLimitsJoinTheScriptsWhenTheWorkspaceDeclaresThem() throws {
         let config = Self.workspace.appendingPathComponent("refinery.yaml")
         let original = try String(contentsOf: config, encoding: .utf8)
@@ -89,7 +90,7 @@ final class ClusterCLITests: XCTestCase {
         try (original + "validation: {hold_out_test_events: true}\n").write(to: config, atomically: true, encoding: .utf8)
         let validating = try CLI.run(["submit", "-w", Self.workspace.path, "--dry-run"], environment: noSlurm)
         XCTAssertEqual(validating.status, 0, validating.all)
-        XCTAssertTrue(validating.stdout.contains(#""$refinery" validate -w "$workspace" --only "$name""#), validating.stdout)
+        XCTAssertTrue(validating.stdout.contains(#"[ "$name" = smeft ] || "$refinery" validate -w "$workspace" --only "$name""#), validating.stdout)
 
         try (original + "smeft: {pois: [ctGRe, ctGIm]}\nmodel: {}\ncluster: {store: journal}\n").write(to: config, atomically: true, encoding: .utf8)
         let limits = try CLI.run(["submit", "-w", Self.workspace.path, "--dry-run"], environment: noSlurm)
@@ -98,10 +99,12 @@ final class ClusterCLITests: XCTestCase {
         func index(_ text: String) -> Int? { lines.firstIndex { $0.contains(text) } }
         let merge = try XCTUnwrap(index("merge-journals"), limits.stdout)
         let validate = try XCTUnwrap(index(#""$refinery" validate -w "$workspace" --threads"#), limits.stdout)
-        let smeft = try XCTUnwrap(index("--only smeft"), limits.stdout)
         let limit = try XCTUnwrap(index(#""$refinery" limits -w"#), limits.stdout)
         let verify = try XCTUnwrap(index("provenance verify"), limits.stdout)
-        XCTAssertTrue(merge < validate && validate < smeft && smeft < limit && limit < verify, limits.stdout)
+        XCTAssertTrue(merge < validate && validate < limit && limit < verify, limits.stdout)
+        XCTAssertTrue(limits.stdout.contains("systematics=(lepton smeft)"), "the SMEFT surrogate is an array task:\n\(limits.stdout)")
+        XCTAssertTrue(limits.stdout.contains("smeft            would train: new"), limits.stdout)
+        XCTAssertNil(index("--only smeft"), "the dependent job does not train it:\n\(limits.stdout)")
         XCTAssertNil(index(#"--only "$name" --threads 1 ||"#), "with journals the tasks do not write the store:\n\(limits.stdout)")
     }
 }

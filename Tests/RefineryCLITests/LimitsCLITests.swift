@@ -1,4 +1,5 @@
 import Foundation
+import RefineryCore
 import XCTest
 
 /// `refinery train` with the SMEFT surrogate and `refinery limits` on a small workspace
@@ -133,6 +134,101 @@ final class LimitsCLITests: XCTestCase {
         XCTAssertGreaterThan(trained, 0)
     }
 
+    /// The closure criterion (docs/closure.md): the ratios and σ = √(σ_H² + σ_T²) of closure.json
+    /// recomputed in numpy — the BIT evaluated from model.json, σ_H from the per-event
+    /// difference on the held-out events, σ_T from the exact ratio on the training events — and
+    /// the criterion, which the trained surrogate meets, rejects a wrong one: its linear ctGRe
+    /// outputs scaled by 1.05, or only its first 3 trees.
+    func testSmeftClosureCriterionRejectsAWrongSurrogate() throws {
+        let folder = Self.ws.appendingPathComponent("surrogates/smeft")
+        let wrong = Self.directory.appendingPathComponent("wrong-smeft")
+        try FileManager.default.createDirectory(at: wrong, withIntermediateDirectories: true)
+        let script = """
+        import json, numpy as np, sys
+        d, out = sys.argv[1], sys.argv[2]
+        m = json.load(open(d + '/surrogates/smeft/model.json'))
+        c = json.load(open(d + '/surrogates/smeft/closure.json'))
+        f = np.load(d + '/samples/nominal/fiducial.npy') == 1
+        w = np.load(d + '/samples/nominal/w.npy')[f]; x = np.load(d + '/samples/nominal/x.npy')[f]
+        r = np.load(d + '/samples/nominal/smeft.npy')[f]
+        n = len(w); M = 2**64 - 1
+        def u(i):
+            z = (1 + (i + 1) * 0x9E3779B97F4A7C15) & M
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+            return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+        held = np.array([u(i) < 0.5 for i in range(n)])
+        eta = m['settings']['learningRate']
+        coef = np.zeros((n, 5))   # r_0, r_1, r_00, r_01, r_11 of ctGRe, ctGIm
+        for t in m['trees']:
+            lc = np.array(t['leafCoefficients']); leaf = np.zeros(n, dtype=int)
+            if t['splitFeature']:
+                sf, th = np.array(t['splitFeature']), np.array(t['threshold'])
+                L, R = np.array(t['left']), np.array(t['right'])
+                node = np.zeros(n, dtype=int); todo = np.arange(n)
+                while todo.size:
+                    k = node[todo]; child = np.where(x[todo, sf[k]] <= th[k], L[k], R[k])
+                    done = child < 0
+                    leaf[todo[done]] = -child[done] - 1; node[todo[~done]] = child[~done]; todo = todo[~done]
+            coef += eta * lc[leaf]
+        exact = r[:, [0, 1, 5, 6, 10]]   # the same terms among the sample's five POIs
+        def ratio(cf, a, s): return 1 + s * cf[:, a] + cf[:, 2 if a == 0 else 4]
+        result = []
+        for k, (a, s) in enumerate([(0, 1), (0, -1), (1, 1), (1, -1)]):
+            ex, pr = ratio(exact, a, s), ratio(coef, a, s)
+            for fo, e in enumerate(c['ratios']):
+                edges = np.array(e['edges'])
+                def bins(v):
+                    b = np.searchsorted(edges, v, side='right') - 1
+                    b[v == edges[-1]] = len(edges) - 2
+                    b[(v < edges[0]) | (v > edges[-1])] = -1
+                    return b
+                bh, bt = bins(x[held, fo]), bins(x[~held, fo])
+                wh, wt = w[held], w[~held]
+                for b in range(len(edges) - 1):
+                    h, t = bh == b, bt == b
+                    if min(h.sum(), t.sum()) < 200: continue
+                    S, St = wh[h].sum(), wt[t].sum()
+                    D = (wh[h] * ex[held][h]).sum() / S; P = (wh[h] * pr[held][h]).sum() / S
+                    dd = pr[held][h] - ex[held][h]
+                    sh = np.sqrt((wh[h]**2 * (dd - (P - D))**2).sum()) / S
+                    Dt = (wt[t] * ex[~held][t]).sum() / St
+                    st = np.sqrt((wt[t]**2 * (ex[~held][t] - Dt)**2).sum()) / St
+                    result.append([k, fo, b, D, P, float(np.hypot(sh, st))])
+        print(json.dumps(result))
+        scaled = json.loads(json.dumps(m))
+        for t in scaled['trees']:
+            for leaf in t['leafCoefficients']: leaf[0] *= 1.05
+        json.dump(scaled, open(out + '/scaled.json', 'w'))
+        m['trees'] = m['trees'][:3]; m['settings']['trees'] = 3
+        json.dump(m, open(out + '/truncated.json', 'w'))
+        """
+        let python = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, Self.ws.path, wrong.path])
+        XCTAssertEqual(python.status, 0, python.all)
+        let bins = try json(python.stdout) as! [[Double]]
+        let closure = try JSONDecoder().decode(ClosureReport.self, from: Data(contentsOf: folder.appendingPathComponent("closure.json")))
+        XCTAssertEqual(bins.count, 4 * closure.ratios.reduce(0) { $0 + $1.populated.filter { $0 }.count }, "the same populated bins")
+        for bin in bins {
+            let (k, f, b) = (Int(bin[0]), Int(bin[1]), Int(bin[2]))
+            let entry = closure.ratios[f]
+            XCTAssertTrue(entry.populated[b])
+            XCTAssertEqual(entry.data[k][b], bin[3], accuracy: 1e-9, "\(entry.observable) bin \(b)")
+            XCTAssertEqual(entry.prediction[k][b], bin[4], accuracy: 1e-9, "\(entry.observable) bin \(b)")
+            XCTAssertEqual(entry.sigma[k][b], bin[5], accuracy: 1e-9 * bin[5], "\(entry.observable) bin \(b)")
+        }
+
+        let workspace = try Workspace.open(Self.ws.path)
+        let good = try SmeftClosure.check(workspace, model: folder.appendingPathComponent("model.json"), threads: 2)
+        XCTAssertEqual(good.basePoints.map(\.worstPull), closure.basePoints.map(\.worstPull), "the check is train's")
+        XCTAssertTrue(good.closes, "\(good.basePoints.map(\.worstPull))")
+        for name in ["scaled", "truncated"] {
+            let report = try SmeftClosure.check(workspace, model: wrong.appendingPathComponent("\(name).json"), threads: 2)
+            let pulls = report.basePoints.map(\.worstPull)
+            print("closure of the \(name) surrogate: worst pulls \(pulls)")
+            XCTAssertFalse(report.closes, "\(name): \(pulls)")
+        }
+    }
+
     /// A second `train` reuses the SMEFT surrogate; `--only smeft` names it.
     func testSmeftSurrogateIsReusedAndSelectable() throws {
         let result = try CLI.run(["train", "-w", Self.ws.path, "--only", "smeft", "--json", "--allow-closure-failure"])
@@ -140,6 +236,39 @@ final class LimitsCLITests: XCTestCase {
         let outcomes = try json(result.stdout) as! [[String: Any]]
         XCTAssertEqual(outcomes.map { $0["name"] as! String }, ["smeft"])
         XCTAssertEqual(outcomes[0]["status"] as? String, "reused", result.stdout)
+    }
+
+    /// `provenance stale` and `submit` decide the SMEFT surrogate as `train` does: up to date
+    /// after training; stale when its settings or its POIs change; then `submit` plans it as an
+    /// array task like a systematic's (and the dependent job computes the limits).
+    func testStaleAndSubmitConsiderTheSmeftSurrogate() throws {
+        func stale() throws -> [String: [String: Any]] {
+            let result = try CLI.run(["provenance", "stale", "-w", Self.ws.path, "--json"])
+            XCTAssertEqual(result.status, 0, result.all)
+            return Dictionary(uniqueKeysWithValues: (try json(result.stdout) as! [[String: Any]]).map { ($0["systematic"] as! String, $0) })
+        }
+        let fresh = try stale()
+        XCTAssertEqual(Set(fresh.keys), ["scale", "HF", "scale2", "smeft"])
+        XCTAssertEqual(fresh["smeft"]?["upToDate"] as? Bool, true, "\(fresh)")
+        let noSlurm = Self.directory.appendingPathComponent("empty-bin")
+        try FileManager.default.createDirectory(at: noSlurm, withIntermediateDirectories: true)
+        let nothing = try CLI.run(["submit", "-w", Self.ws.path, "--dry-run"], environment: ["PATH": noSlurm.path])
+        XCTAssertTrue(nothing.stdout.contains("nothing to submit"), nothing.all)
+
+        try Self.write(Self.config().replacingOccurrences(of: "learner: {trees: 40}", with: "learner: {trees: 41}"), to: Self.ws)
+        let text = try CLI.run(["provenance", "stale", "-w", Self.ws.path])
+        XCTAssertTrue(text.stdout.contains("smeft            would retrain: learner settings changed (trees 40 → 41)"), text.stdout)
+        let submit = try CLI.run(["submit", "-w", Self.ws.path, "--dry-run"], environment: ["PATH": noSlurm.path])
+        XCTAssertEqual(submit.status, 0, submit.all)
+        XCTAssertTrue(submit.stdout.contains("systematics=(smeft)"), submit.stdout)
+        XCTAssertTrue(submit.stdout.contains(#""$refinery" limits -w "$workspace""#), submit.stdout)
+        XCTAssertFalse(submit.stdout.contains("--only smeft"), "the dependent job no longer trains it:\n\(submit.stdout)")
+
+        try Self.write(Self.config(smeftPOIs: "[ctGRe]"), to: Self.ws)
+        let pois = try stale()
+        XCTAssertEqual(pois["smeft"]?["upToDate"] as? Bool, false, "\(pois)")
+        XCTAssertTrue((pois["smeft"]?["text"] as? String ?? "").contains("would retrain"), "\(pois)")
+        XCTAssertEqual(pois["scale"]?["upToDate"] as? Bool, true, "the systematics are not affected: \(pois)")
     }
 
     // MARK: limits
@@ -321,6 +450,76 @@ final class LimitsCLITests: XCTestCase {
         let pois = try CLI.run(["limits", "-w", Self.ws.path, "--pois", "ctGRe,cQj18"])
         XCTAssertNotEqual(pois.status, 0)
         XCTAssertTrue(pois.stderr.contains("--pois"), pois.stderr)
+    }
+
+    /// `limits` on a workspace whose model has R ≤ 0 at a point the scans reach: the fixture's
+    /// sample gives ctGRe a pure rate effect R_i = 1 − 2θ (r = −2, no quadratic term; its
+    /// manifest updated to the new smeft.npy), so with a floating normalization the profiled
+    /// interval's search reaches θ ≈ 0.5, where R̂ ≤ 0 for every event. The message names the
+    /// nominal sample and the event's row (the first held-out fiducial event, from numpy), and
+    /// the limits run is recorded as failed, none as succeeded.
+    func testNonPositiveRateOnAWorkspaceNamesTheSampleAndTheEvent() throws {
+        let ws = Self.directory.appendingPathComponent("rate-not-positive")
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        try Self.write("""
+            schema: 1
+            name: rate-not-positive
+            simulation:
+              nominal_events: 4000
+              alternative_events: 200
+              seed: 3
+              cross_section_pb: 0.31
+            learner:
+              trees: 5
+            systematics: []
+            smeft:
+              pois: [ctGRe, ctGIm]
+              learner: {trees: 20}
+            model:
+              systematics: []
+              floating: [nu_norm]
+              pairs: ["ctGRe:ctGIm"]
+            demo:
+              nominal_events: 1000
+              alternative_events: 1000
+              trees: 5
+
+            """, to: ws)
+        let simulate = try CLI.run(["simulate", "-w", ws.path])
+        XCTAssertEqual(simulate.status, 0, simulate.all)
+        let fixture = """
+        import hashlib, json, numpy as np, sys
+        d = sys.argv[1] + '/samples/nominal'
+        r = np.load(d + '/smeft.npy'); r[:, 0] = -2.0; r[:, 5:10] = 0.0; np.save(d + '/smeft.npy', r)
+        m = json.load(open(d + '/manifest.json'))
+        for c in m['columns']:
+            if c['name'] == 'smeft': c['sha256'] = hashlib.sha256(open(d + '/smeft.npy', 'rb').read()).hexdigest()
+        json.dump(m, open(d + '/manifest.json', 'w'), indent=2, sort_keys=True)
+        # The first held-out fiducial event (HeldOutSplit(fraction: 0.5, seed: 1)) and its row.
+        M = 2**64 - 1
+        def u(i):
+            z = (1 + (i + 1) * 0x9E3779B97F4A7C15) & M
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+            return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+        rows = np.flatnonzero(np.load(d + '/fiducial.npy') == 1)
+        print(int(rows[next(i for i in range(len(rows)) if u(i) < 0.5)]))
+        """
+        let python = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", fixture, ws.path])
+        XCTAssertEqual(python.status, 0, python.all)
+        let row = python.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let train = try CLI.run(["train", "-w", ws.path, "--only", "smeft", "--allow-closure-failure"])
+        XCTAssertEqual(train.status, 0, train.all)
+
+        let result = try CLI.run(["limits", "-w", ws.path])
+        XCTAssertNotEqual(result.status, 0, result.all)
+        for words in ["samples/nominal: at event \(row) (row \(row) of its x.npy and smeft.npy", "≤ 0", "surrogates/smeft/model.json"] {
+            XCTAssertTrue(result.stderr.contains(words), "'\(words)' in: \(result.stderr)")
+        }
+        let runs = (try json(CLI.run(["provenance", "runs", "-w", ws.path, "--json"]).stdout) as! [[String: Any]])
+            .filter { $0["command"] as? String == "limits" }
+        XCTAssertEqual(runs.map { $0["status"] as? String }, ["failed"], "\(runs)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.appendingPathComponent("limits/limits.json").path))
     }
 
     /// A POI the nominal sample has no coefficients for: train names the sample and the POI,

@@ -213,4 +213,29 @@ final class SlurmClusterTests: XCTestCase {
         XCTAssertEqual((try CLI.run(["provenance", "verify", "-w", ws.path])).status, 0)
         XCTAssertEqual(try submit(ws)["submitted"] as? [String], [])
     }
+
+    /// The SMEFT surrogate is planned like a systematic: `submit` makes it an array task (the
+    /// one that does not run the classifier test), the dependent job computes the limits, and
+    /// afterwards `provenance stale` and `submit` find nothing to do.
+    func testSmeftSurrogateIsAnArrayTaskAndTheLimitsFollow() throws {
+        let ws = try workspace("smeft ws", systematics: "\n  - name: lepton\n    plugin: LeptonEfficiency\n")
+        let config = ws.appendingPathComponent("refinery.yaml")
+        try (String(contentsOf: config, encoding: .utf8) + "smeft:\n  pois: [ctGRe, ctGIm]\n  learner: {trees: 10}\nmodel:\n  pairs: [\"ctGRe:ctGIm\"]\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let submitted = try submit(ws)
+        XCTAssertEqual(submitted["submitted"] as? [String], ["lepton", "smeft"])
+        let id = try XCTUnwrap(submitted["submission"] as? String)
+        let array = try XCTUnwrap(submitted["arrayJob"] as? String)
+        let status = try cluster.waitForEnd(ws, submission: id, timeout: 300)
+        let afterLog = (try? String(contentsOf: ws.appendingPathComponent("cluster/\(id)/logs/after.out"), encoding: .utf8)) ?? ""
+        XCTAssertEqual((status["after"] as? [String: Any])?["state"] as? String, "completed", "\(status)\n\(afterLog)")
+        let taskLog = (try? String(contentsOf: ws.appendingPathComponent("cluster/\(id)/logs/task-1.out"), encoding: .utf8)) ?? ""
+        XCTAssertFalse(taskLog.contains("validation"), "no classifier test of the SMEFT surrogate:\n\(taskLog)")
+        XCTAssertEqual(try query(ws, "SELECT job_id, status FROM runs WHERE command = 'train-smeft'"), [["\(array)_1", "succeeded"]])
+        XCTAssertEqual(try query(ws, "SELECT status FROM runs WHERE command = 'limits'"), [["succeeded"]])
+        XCTAssertNotNil(fileBytes(ws.appendingPathComponent("limits/limits.json")))
+        let stale = try CLI.run(["provenance", "stale", "-w", ws.path])
+        XCTAssertTrue(stale.stdout.contains("smeft            up to date") && stale.stdout.contains("lepton           up to date"), stale.all)
+        XCTAssertEqual(try submit(ws)["submitted"] as? [String], [])
+    }
 }

@@ -86,7 +86,6 @@ public enum ClusterSubmission {
                                   store: (options.store ?? .auto).resolved(for: workspace.root))
         let config = workspace.config
         plan.validates = config.declaresLikelihood || config.validationSettings.holdOutTestEvents
-        plan.smeft = config.smeft != nil
         plan.limits = config.smeft != nil && config.model != nil
         let scripts = try BatchScripts(plan: plan)
         result.submission = id

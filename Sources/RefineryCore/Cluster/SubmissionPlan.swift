@@ -1,8 +1,8 @@
 import EventData
 import Foundation
 
-/// What one `refinery submit` will submit: the stale systematics (array task i trains
-/// `systematics[i]`), where its files go, and the options Slurm gets.
+/// What one `refinery submit` will submit: the stale surrogates (array task i trains
+/// `systematics[i]`, a systematic or the SMEFT surrogate), where its files go, and the options Slurm gets.
 public struct SubmissionPlan: Sendable, Equatable {
     /// The submission's id: its folder `cluster/<id>/`, the next free number.
     public var id: String
@@ -21,9 +21,8 @@ public struct SubmissionPlan: Sendable, Equatable {
     /// Each task validates its surrogate after training it (`refinery validate`): the
     /// workspace trains surrogates without the held-out events the test needs.
     public var validates = false
-    /// The dependent job trains the SMEFT surrogate (`smeft:`) and, with a `model:`, computes
-    /// the limits.
-    public var smeft = false
+    /// The dependent job computes the limits (`smeft:` and `model:`); the SMEFT surrogate
+    /// itself is an array task when it is stale, like a systematic's.
     public var limits = false
 }
 

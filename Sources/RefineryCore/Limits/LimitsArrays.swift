@@ -17,6 +17,8 @@ struct LimitsArrays {
     var fiducialEvents: Int
     /// The file an event index refers to in messages (row i = i-th held-out nominal event).
     var source: String
+    /// Row i's index among the nominal sample's fiducial events.
+    var heldRows: [Int]
 
     /// Evaluates (or reads from the cache) every surrogate on the held-out events.
     ///
@@ -61,7 +63,20 @@ struct LimitsArrays {
         }
         return LimitsArrays(weights: weights, smeft: smeft, factors: factors, caches: caches, heldOutEvents: n,
                             fiducialEvents: nominal.w.count,
-                            source: "\(layout.relative(smeftEntry.file.url)) (row = held-out nominal event)")
+                            source: "\(layout.relative(smeftEntry.file.url)) (row = held-out nominal event)", heldRows: heldRows)
+    }
+
+    /// R ≤ 0 at summed event `event`, named by its row in the nominal sample's files.
+    func nonPositiveRate(event: Int, rate: Double, layout: WorkspaceLayout, surrogate: LimitsPlan.Surrogate) throws -> LimitsError {
+        let fiducial = try DataSet.open(layout.nominalSample).read("fiducial", as: UInt8.self).values
+        var row = -1, seen = -1
+        let target = heldRows[event]
+        for (i, flag) in fiducial.enumerated() where flag != 0 {
+            seen += 1
+            if seen == target { row = i; break }
+        }
+        return .nonPositiveRate(sample: layout.relative(layout.nominalSample), row: row, heldOutEvent: event, rate: rate,
+                                surrogate: layout.relative(surrogate.model.url))
     }
 
     static func logNormal(_ section: WorkspaceConfig.ModelSection) -> [LogNormalFactor] {

@@ -160,6 +160,7 @@ public enum LimitsError: LocalizedError, Equatable {
     case duplicateNuisance(name: String, first: String, second: String, config: String)
     case badPair(text: String, pois: [String])
     case badPOIs(text: String, pois: [String])
+    case nonPositiveRate(sample: String, row: Int, heldOutEvent: Int, rate: Double, surrogate: String)
 
     public var errorDescription: String? {
         switch self {
@@ -173,6 +174,8 @@ public enum LimitsError: LocalizedError, Equatable {
             return "\(config): nuisance '\(name)' is declared twice: by \(first) and by \(second); each nuisance belongs to exactly one factor of eq. (82) — remove one of them from model.systematics"
         case let .badPOIs(text, pois):
             return "--pois: '\(text)' is not a list of different POIs of the model (\(pois.joined(separator: ", ")))"
+        case let .nonPositiveRate(sample, row, heldOut, rate, surrogate):
+            return "\(sample): at event \(row) (row \(row) of its x.npy and smeft.npy; held-out event \(heldOut) of the sum) the model rate R(x|θ,ν) is \(rate) ≤ 0 at a point the scans reached, where the log of eq. (94) is undefined. Of the factors of eq. (82) only the SMEFT surrogate's polynomial R̂(x|θ) (\(surrogate)) can be ≤ 0, and it is for this event: check the event's coefficients (1 + θ_a r_a + θ_a θ_b r_ab must stay positive), train the surrogate on more events or with a larger smeft.learner.min_node_size, or leave the POI out (model.pois, or --pois)"
         case let .badPair(text, pois):
             return "--pairs: '\(text)' is not a pair a:b of two different POIs of the model (\(pois.joined(separator: ", ")))"
         }

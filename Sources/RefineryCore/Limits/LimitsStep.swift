@@ -106,7 +106,11 @@ struct LimitsStep: Step {
         let arrays = try LimitsArrays.build(plan, layout: layout, store: context.store, threads: threads, log: log)
         let model = try arrays.model(plan)
         log("model: \(model.eventCount) held-out events of \(arrays.fiducialEvents), POIs \(plan.pois.joined(separator: ", ")), nuisances \(model.parameterNames.dropFirst(plan.pois.count).joined(separator: ", ")); pairs \(plan.pairNames.joined(separator: ", "))")
-        let report = try LimitsRun.run(model: model, pairs: plan.pairs, threads: threads, progress: log)
+        let report: LimitsReport
+        do { report = try LimitsRun.run(model: model, pairs: plan.pairs, threads: threads, progress: log) } catch let InferenceError.nonPositiveRate(_, event, rate) {
+            // The engine counts the events it sums; the user knows the sample's rows.
+            throw try arrays.nonPositiveRate(event: event, rate: rate, layout: layout, surrogate: plan.smeft)
+        }
         let files = layout.limitsFiles
         try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
         // The files hold results only: wall times differ on every run and would make a

@@ -66,14 +66,14 @@ public enum ProvenanceQueries {
         }
     }
 
-    /// What `train` would do now for each systematic, and why: the same decision function,
-    /// on the same inputs, without running anything.
+    /// What `train` would do now for each systematic and the SMEFT surrogate, and why: the
+    /// same decision functions, on the same inputs, without running anything.
     public static func stale(_ workspace: Workspace, store: ProvenanceStore, executable: URL, trees: Int? = nil) throws -> [StaleEntry] {
         let catalog = PluginCatalog(workspace: workspace, executable: executable)
         // Read-only: archived binaries are described only from this user's cache, never run.
         let process = PluginProcess(executable: executable, trust: catalog.trust)
         let inputs = Result { try TrainingInputs(layout: workspace.layout) }
-        return workspace.config.systematics.map { entry in
+        var entries = workspace.config.systematics.map { entry in
             do {
                 let plan = try Training.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: trees,
                                              recorded: try store.latestSurrogate(systematic: entry.name)?.pluginSHA256)
@@ -83,6 +83,18 @@ public enum ProvenanceQueries {
                 return StaleEntry(systematic: entry.name, error: (error as? LocalizedError)?.errorDescription ?? "\(error)")
             }
         }
+        // The SMEFT surrogate, decided by its own identity (the nominal sample, the smeft:
+        // section, the split, the learner), as `train` decides it.
+        if workspace.config.smeft != nil {
+            let name = WorkspaceConfig.SmeftSection.surrogateName
+            do {
+                entries.append(StaleEntry(systematic: name, decision: try Training.smeftDecision(workspace, inputs: inputs.get(),
+                                                                                                 store: store, trees: trees)))
+            } catch {
+                entries.append(StaleEntry(systematic: name, error: (error as? LocalizedError)?.errorDescription ?? "\(error)"))
+            }
+        }
+        return entries
     }
 
     /// `provenance history` of a systematic the store has never seen is an error, with the

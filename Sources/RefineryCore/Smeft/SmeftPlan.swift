@@ -16,8 +16,9 @@ public struct SmeftPlan: Codable, Sendable, Equatable {
     /// The surrogate learns from the training part; closure and limits use the held-out part.
     public var heldOut: HeldOutSplit
 
-    /// Bumped whenever the BIT's output for the same inputs may change.
-    public static let learnerVersion = "bit-\(BITModel.formatVersion).1"
+    /// Bumped whenever the BIT's output for the same inputs may change, its closure files
+    /// included (.2: the closure's σ holds the training events' precision, docs/closure.md).
+    public static let learnerVersion = "bit-\(BITModel.formatVersion).2"
 
     /// Resolves the plan; a POI the sample has no coefficients for is refused naming both files.
     public static func resolve(_ workspace: Workspace, trees: Int?) throws -> SmeftPlan {

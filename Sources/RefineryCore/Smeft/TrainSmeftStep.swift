@@ -32,18 +32,10 @@ struct TrainSmeftStep: Step {
         let start = Date()
         let nominal = try NominalEvents(layout.nominalSample)
         let sample = try SmeftSample(layout.nominalSample, plan: plan)
-        let n = nominal.w.count
         let k = SmeftColumns.count(plan.pois.count)
-        let (trainRows, heldRows) = plan.heldOut.partition(count: n)
-        func rows(_ values: [Double], _ width: Int, _ rows: [Int]) -> [Double] {
-            var out: [Double] = []
-            out.reserveCapacity(rows.count * width)
-            for r in rows { out.append(contentsOf: values[(r * width)..<((r + 1) * width)]) }
-            return out
-        }
-        let data = try BITTrainingData(x: rows(nominal.x, nominal.width, trainRows), featureCount: nominal.width,
-                                       weights: trainRows.map { nominal.w[$0] }, coefficients: rows(sample.coefficients, k, trainRows),
-                                       outputCount: k, bins: plan.settings.bins)
+        let (training, heldOut) = SmeftClosure.parts(nominal: nominal, sample: sample, split: plan.heldOut, outputs: k)
+        let data = try BITTrainingData(x: training.x, featureCount: nominal.width, weights: training.w,
+                                       coefficients: training.coefficients, outputCount: k, bins: plan.settings.bins)
         let trainer = try BITTrainer(poiNames: plan.pois, settings: plan.settings, threads: threads)
         progress.trainingStarted(systematic: plan.name, trees: plan.settings.trees)
         let model = try trainer.train(data) { done, total in progress.tree(systematic: plan.name, done: done, of: total) }
@@ -52,13 +44,11 @@ struct TrainSmeftStep: Step {
         let modelBytes = Data(model.encoded())
         let modelFile = try surrogate.write(modelBytes, as: files.model, kind: .surrogate)
         let record = SmeftRecord(plan: plan, nominalManifestSHA256: identity.nominalSHA256, modelSHA256: modelFile.sha256,
-                                 trainingEvents: trainRows.count, heldOutEvents: heldRows.count)
+                                 trainingEvents: training.count, heldOutEvents: heldOut.count)
         let recordFile = try surrogate.write(JSONEncoder.refinery.encode(record), as: files.record, kind: .report)
 
-        // Closure on events the surrogate did not see.
-        let heldX = rows(nominal.x, nominal.width, heldRows)
-        let closure = SmeftClosure.run(name: plan.name, model: model, x: heldX, w: heldRows.map { nominal.w[$0] },
-                                       coefficients: rows(sample.coefficients, k, heldRows), poiNames: plan.pois,
+        // Closure on events the surrogate did not see, with the training events' precision.
+        let closure = SmeftClosure.run(name: plan.name, model: model, heldOut: heldOut, training: training, poiNames: plan.pois,
                                        points: plan.closurePoints, names: nominal.names, threads: threads)
         let outputs = [
             modelFile, recordFile,
@@ -71,7 +61,7 @@ struct TrainSmeftStep: Step {
                                                              closureFigures: [layout.relative(files.closurePlot)],
                                                              runID: context.runID))
         }
-        progress.log("\(plan.name): trained \(model.trees.count) BIT trees on \(trainRows.count) events in \(String(format: "%.1f", learnerSeconds)) s; closure on \(heldRows.count) held-out events \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
+        progress.log("\(plan.name): trained \(model.trees.count) BIT trees on \(training.count) events in \(String(format: "%.1f", learnerSeconds)) s; closure on \(heldOut.count) held-out events \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, learnerSeconds: learnerSeconds)
     }
 }
@@ -97,6 +87,12 @@ struct SmeftSample {
 }
 
 extension Training {
+    /// What `train` would decide for the SMEFT surrogate now (`provenance stale`, `submit`).
+    static func smeftDecision(_ workspace: Workspace, inputs: TrainingInputs, store: ProvenanceStore, trees: Int?) throws -> TrainingDecision {
+        let plan = try SmeftPlan.resolve(workspace, trees: trees)
+        return try SmeftIdentity(plan: plan, nominalSHA256: inputs.nominal.sha256).decide(store: store, layout: workspace.layout)
+    }
+
     /// Decides and, unless reused, trains the SMEFT surrogate inside `train`'s run.
     static func trainSmeft(_ workspace: Workspace, inputs: TrainingInputs, runner: StepRunner, store: ProvenanceStore,
                            trees: Int?, threads: Int, progress: TrainingProgress) -> Outcome {
