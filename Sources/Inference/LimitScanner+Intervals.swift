@@ -30,7 +30,13 @@ extension LimitScanner {
             var previous: (level: Double, t: Double)? = nil
             for k in order {
                 let level = levels[k]
-                let guess = previous.map { $0.t * (level / $0.level).squareRoot() } ?? level.squareRoot() * sigma
+                // With one factor frozen the end lies between the all-frozen and the all-profiled
+                // one, usually near the latter: a better first guess than the SM's Gaussian width
+                // when q is far from quadratic.
+                let profiledEnd = frozenFactor == nil ? nil : intervalCache[IntervalKey(poi: poi, level: level, others: otherPOIsProfiled,
+                                                                                        nuisances: nuisances, frozen: nil)]
+                    .flatMap { sign < 0 ? ($0.lowerClosed ? -$0.lower : nil) : ($0.upperClosed ? $0.upper : nil) }
+                let guess = previous.map { $0.t * (level / $0.level).squareRoot() } ?? profiledEnd ?? level.squareRoot() * sigma
                 let end = try crossing(scan: [poi], direction: [sign], level: level, free: free, tGuess: guess, tMax: range, warm: &warm)
                 ends[k][side] = end
                 previous = end.closed ? (level, end.t) : nil
