@@ -7,7 +7,7 @@ import Foundation
 /// no retain/release, and the chunk's sums stay in a local buffer that does not alias the
 /// rows. Each chunk is summed in event order, so `ChunkedSum`'s thread-count independence
 /// holds bit for bit. The Hessian is accumulated as the packed upper triangle, row after row,
-/// so its inner loop is one contiguous multiply-add stream.
+/// over fixed batches of events (`flush`).
 ///
 /// What one event costs, and why the loop is shaped so:
 /// - λR̂Ŝ and log(λR̂Ŝ) come from one `exp` and one `log` (R̂ e^T − 1 and log R̂ + T) rather than
@@ -79,6 +79,38 @@ struct Kernel: @unchecked Sendable {
         return (s0 + s1) + (s2 + s3)
     }
 
+    /// Events per batch of the Hessian's outer products.
+    static let batch = 8
+
+    /// Σ_j u_j v_j over one batch, in a fixed pairwise order.
+    @inline(__always)
+    static func dot8(_ u: UnsafePointer<Double>, _ v: UnsafePointer<Double>) -> Double {
+        let a = u[0] * v[0] + u[1] * v[1], b = u[2] * v[2] + u[3] * v[3]
+        let c = u[4] * v[4] + u[5] * v[5], e = u[6] * v[6] + u[7] * v[7]
+        return (a + b) + (c + e)
+    }
+
+    /// Adds one batch's Σ_events weight · ∂g_a ∂g_b to the packed upper triangle `h`: weight w in
+    /// the POI block, w(1 + e) = w λR̂Ŝ in the rows and columns of the nuisances (the
+    /// (1 + e) ∂g∂gᵀ part of eq. 94's Hessian; the POI block's e part is in the Sq sums).
+    /// `batch` holds ∂g_a of event j at a·batch + j.
+    func flush(_ batch: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>, _ wf: UnsafePointer<Double>,
+               scratch l: UnsafeMutablePointer<Double>, into h: UnsafeMutablePointer<Double>) {
+        let n = Self.batch
+        let lf = l + n
+        var k = 0
+        for a in 0..<d {
+            let ga = UnsafePointer(batch + a &* n)
+            for j in 0..<n { l[j] = w[j] * ga[j]; lf[j] = wf[j] * ga[j] }
+            if a < nPA {
+                for b in a..<nPA { h[k] += Self.dot8(l, batch + b &* n); k &+= 1 }
+                for b in nPA..<d { h[k] += Self.dot8(lf, batch + b &* n); k &+= 1 }
+            } else {
+                for b in a..<d { h[k] += Self.dot8(lf, batch + b &* n); k &+= 1 }
+            }
+        }
+    }
+
     /// Adds events `range` into `slot` (zeroed; layout of `AsimovStatistic.evaluate`).
     func accumulate(rows: UnsafePointer<Double>, range: Range<Int>, order: AsimovStatistic.Order, into slot: UnsafeMutablePointer<Double>,
                     offsets o: (sa: Int, am: Int, sq: Int, h: Int, bad: Int)) {
@@ -87,7 +119,14 @@ struct Kernel: @unchecked Sendable {
         acc.initialize(repeating: 0, count: width)
         let g = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
         g.initialize(repeating: 0, count: max(d, 1))
-        defer { acc.deallocate(); g.deallocate() }
+        // The Hessian's outer products are summed over batches of `batch` events: per batch
+        // and matrix entry one short dot product and one update of the sum, instead of a
+        // load-add-store of the sum per event.
+        let batch = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1) * Self.batch)
+        let weights = UnsafeMutablePointer<Double>.allocate(capacity: 4 * Self.batch)
+        let bw = weights, bwf = weights + Self.batch, scratch = weights + 2 * Self.batch
+        var filled = 0
+        defer { acc.deallocate(); g.deallocate(); batch.deallocate(); weights.deallocate() }
         for j in 0..<nLA { g[nPA + nSA + j] = reals[oLA + j] }
         // θ_m (the monomials θ_a, θ_aθ_b) are x then thth: one contiguous block of c.
         let mono = UnsafePointer(reals + oX), tval = UnsafePointer(reals + oTval)
@@ -135,19 +174,23 @@ struct Kernel: @unchecked Sendable {
             // ∂T/∂ν_j over the non-zero ∂ν^A/∂ν_j only: each term touches at most its degree.
             for j in 0..<nSA { g[nPA &+ j] = 0 }
             for k in 0..<nDt { g[nPA &+ dtJ[k]] += dl[dtA[k]] * dtV[k] }
-            let wf = w + we
-            var k = 0
-            for a in 0..<nPA {
-                let ga = g[a]
-                let wa = w * ga
-                for b in a..<nPA { h[k] += wa * g[b]; k &+= 1 }
-                let wfa = wf * ga
-                for b in nPA..<d { h[k] += wfa * g[b]; k &+= 1 }
+            for a in 0..<d { batch[a &* Self.batch &+ filled] = g[a] }
+            bw[filled] = w
+            bwf[filled] = w + we
+            filled &+= 1
+            if filled == Self.batch {
+                flush(batch, bw, bwf, scratch: scratch, into: h)
+                filled = 0
             }
-            for a in nPA..<d {
-                let wfa = wf * g[a]
-                for b in a..<d { h[k] += wfa * g[b]; k &+= 1 }
+        }
+        if filled > 0 {
+            // The unused lanes hold zero weight and zero derivatives: they add +0 to every sum.
+            for j in filled..<Self.batch {
+                bw[j] = 0
+                bwf[j] = 0
+                for a in 0..<d { batch[a &* Self.batch &+ j] = 0 }
             }
+            flush(batch, bw, bwf, scratch: scratch, into: h)
         }
         acc[0] = value
         acc[1] = s0

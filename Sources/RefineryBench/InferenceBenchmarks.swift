@@ -49,7 +49,9 @@ enum InferenceBenchmarks {
                           peerRepeats: BenchSupport.intOption("--peer-repeats", in: args) ?? 1)
             }
             if only == nil || only == "full" {
-                try full(model: model, threads: threads, pairCount: pairCount, out: out ?? folder.appendingPathComponent("limits"))
+                var settings = LimitSettings()
+                if let rays = BenchSupport.intOption("--initial-rays", in: args) { settings.initialRays = rays }
+                try full(model: model, threads: threads, pairCount: pairCount, settings: settings, out: out ?? folder.appendingPathComponent("limits"))
             }
             do {
                 print(String(format: "peak RSS %.1f MB = %.2f × the cached coefficients (%.1f MB; target ≤ 2×)  [%@]",
@@ -158,12 +160,12 @@ enum InferenceBenchmarks {
         return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
     }
 
-    static func full(model: AsimovModel, threads: Int, pairCount: Int?, out: URL) throws {
+    static func full(model: AsimovModel, threads: Int, pairCount: Int?, settings: LimitSettings, out: URL) throws {
         let p = model.poiNames.count
         let allPairs = (0..<p).flatMap { a in ((a + 1)..<p).map { (a, $0) } }
         let pairs = Array(allPairs.prefix(max(1, min(pairCount ?? allPairs.count, allPairs.count))))
         let start = Date()
-        let report = try LimitsRun.run(model: model, pairs: pairs, threads: threads) { _ in }
+        let report = try LimitsRun.run(model: model, pairs: pairs, threads: threads, settings: settings) { _ in }
         let seconds = Date().timeIntervalSince(start)
         try LimitsWriters.write(report, to: out)
         let contours = report.contours.count
