@@ -96,9 +96,10 @@ enum SurrogateEvaluationBenchmarks {
             precondition(values.count == n * model.width, "\(model.name): \(values.count) coefficients for \(n) events × \(model.width)")
             total += seconds
             doubles += values.count
-            print(String(format: "  %-12@ %2d outputs: %.2f s  (%.2f Mevents/s)", model.name, model.width, seconds, Double(n) / seconds / 1e6))
+            print("  " + model.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: " %2d outputs: %6.2f s  (%.0f events/s)", model.width, seconds, Double(n) / seconds))
         }
-        print(String(format: "all %d surrogates on %d events (%d threads): %.2f s  (%.2f Mevents/s), %.1f MB of coefficients  [%@]",
-                     models.count, n, threads, total, Double(n) / total / 1e6, Double(doubles * 8) / 1e6, InferenceBenchmarks.load()))
+        print(String(format: "all %d surrogates on %d events (%d threads): %.2f s  (%.0f events/s through all of them), %.1f MB of coefficients  [%@]",
+                     models.count, n, threads, total, Double(n) / total, Double(doubles * 8) / 1e6, InferenceBenchmarks.load()))
     }
 }
