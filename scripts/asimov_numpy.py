@@ -6,6 +6,7 @@ Reads one JSON request on stdin and prints one JSON answer:
   {"eval": [x, ...]}                          -> {"eval": [u(x), ...]}
   {"profile": [{"start": x, "free": [i, ...], "method": "lbfgsb" | "iminuit"}, ...]}
                                               -> {"profile": [{"q", "x", "seconds", "calls", "valid"}, ...]}
+  {"time_eval": {"x": x, "repeat": k}}        -> {"time_eval": [seconds of each of k u(x) calls]}
 x is the full parameter vector: POIs, then the factors' nuisances in order, then the
 log-normal nuisances (the order of the SPEC).
 """
@@ -95,6 +96,15 @@ def main():
     answer = {}
     if "eval" in request:
         answer["eval"] = [float(model.u(x)) for x in request["eval"]]
+    if "time_eval" in request:
+        # Seconds of single u evaluations at one point: the cost of one call of the minimizer.
+        x, repeat = request["time_eval"]["x"], int(request["time_eval"].get("repeat", 5))
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            model.u(x)
+            times.append(time.perf_counter() - t0)
+        answer["time_eval"] = times
     if "profile" in request:
         answer["profile"] = [profile(model, r["start"], r["free"], r.get("method", "lbfgsb")) for r in request["profile"]]
     json.dump(answer, sys.stdout)

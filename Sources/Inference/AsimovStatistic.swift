@@ -84,9 +84,9 @@ public final class AsimovStatistic: @unchecked Sendable {
         for (i, la) in m.logAlpha { lnConst += x[i] * la }
         let laActive = activeLN.map { m.logAlpha[$0]! }
 
-        // Slot layout: value, Σwe, S_A[nt], gradθ[nPA], Sq[q], packed upper-triangle H[d(d+1)/2], bad count.
+        // Slot layout: value, Σwe, S_A[nt], A_m = Σ w e r_m/R̂ [p + q], Sq[q], packed upper-triangle H[d(d+1)/2], bad count.
         let hw = d * (d + 1) / 2
-        let oSA = 2, oGT = oSA + nt, oSq = oGT + nPA, oH = oSq + q, oBad = oH + hw
+        let oSA = 2, oAM = oSA + nt, oSq = oAM + p + q, oH = oSq + q, oBad = oH + hw
         let width = oBad + 1
         let kernel = Kernel(model: m, x: x, activePOI: activePOI, nSA: nSA, laActive: laActive, thth: thth, tval: tval,
                             pairCol: pairCol, thetaPrime: thetaPrime, dtEntries: dtEntries, lnConst: lnConst)
@@ -95,7 +95,7 @@ public final class AsimovStatistic: @unchecked Sendable {
             let rows = rowsBuffer.baseAddress!
             return ChunkedSum(threads: threads).run(events: m.eventCount, width: width) { range, slot in
                 kernel.accumulate(rows: rows, range: range, order: order, into: slot,
-                                  offsets: (sa: oSA, gt: oGT, sq: oSq, h: oH, bad: oBad))
+                                  offsets: (sa: oSA, am: oAM, sq: oSq, h: oH, bad: oBad))
             }
         }
         if totals[oBad] > 0 {
@@ -107,7 +107,12 @@ public final class AsimovStatistic: @unchecked Sendable {
         var grad = [Double](repeating: 0, count: order == .value ? 0 : d)
         var hess = [Double](repeating: 0, count: order == .hessian ? d * d : 0)
         if order != .value {
-            for ai in 0..<nPA { grad[ai] = scale * totals[oGT + ai] }
+            // Chain rule through the monomials: ∂θ^m/∂θ_a is 1 for θ_a and θ'_an for θ_aθ_n.
+            for (ai, a) in activePOI.enumerated() {
+                var s = totals[oAM + a]
+                for n in 0..<p { s += totals[oAM + pairCol[a * p + n] - 1] * thetaPrime[a * p + n] }
+                grad[ai] = scale * s
+            }
             for j in 0..<nSA {
                 var s = 0.0
                 for a in 0..<nt { s += totals[oSA + a] * dt[a * nSA + j] }

@@ -30,7 +30,16 @@ extension LimitScanner {
             var previous: (level: Double, t: Double)? = nil
             for k in order {
                 let level = levels[k]
-                let guess = previous.map { $0.t * (level / $0.level).squareRoot() } ?? level.squareRoot() * sigma
+                var guess = previous.map { $0.t * (level / $0.level).squareRoot() } ?? level.squareRoot() * sigma
+                if previous == nil, frozenFactor != nil,
+                   let profiled = intervalEnds[IntervalKey(poi: poi, level: level, others: otherPOIsProfiled, nuisances: nuisances, frozen: nil)]?[side] {
+                    // With one factor frozen the end lies between the all-frozen and the
+                    // all-profiled one, usually near the latter: start from that solution with
+                    // the factor's nuisances at 0, rather than from the SM's Gaussian width,
+                    // which is far off where q is far from quadratic.
+                    warm = restricted(profiled, to: free, scan: [poi])
+                    guess = abs(profiled.x[poi])
+                }
                 let end = try crossing(scan: [poi], direction: [sign], level: level, free: free, tGuess: guess, tMax: range, warm: &warm)
                 ends[k][side] = end
                 previous = end.closed ? (level, end.t) : nil
@@ -42,8 +51,22 @@ extension LimitScanner {
                                         nuisances: nuisances, frozenFactor: frozenFactor, lower: -ends[k][0]!.t, upper: ends[k][1]!.t,
                                         lowerClosed: ends[k][0]!.closed, upperClosed: ends[k][1]!.closed)
             intervalCache[key(levels[k])] = result
+            intervalEnds[key(levels[k])] = ends[k].map { $0.flatMap { $0.closed ? $0.point : nil } }
             return result
         }
+    }
+
+    /// A solved profile over fewer free parameters: the dropped ones at 0, the Hessian reduced
+    /// to the remaining free + scanned parameters. Its q is not that of the smaller problem, so
+    /// it is left NaN (a crossing then starts at the given t, not at the warm model's root).
+    func restricted(_ point: ProfilePoint, to free: [Int], scan: [Int]) -> ProfilePoint? {
+        let wide = (point.free + scan).sorted(), narrow = (free + scan).sorted()
+        guard point.hessian.count == wide.count * wide.count, narrow.allSatisfy(wide.contains) else { return nil }
+        var x = point.x
+        for i in point.free where !free.contains(i) { x[i] = 0 }
+        let keep = narrow.map { wide.firstIndex(of: $0)! }
+        return ProfilePoint(q: .nan, x: x, free: free, extraGradient: [], hessian: LinearAlgebra.submatrix(point.hessian, size: wide.count, keep: keep),
+                            method: "restricted", iterations: 0, passes: 0)
     }
 
     /// Every POI at every 1-D level, other POIs profiled and fixed at 0, nuisances profiled and frozen.

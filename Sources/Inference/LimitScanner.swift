@@ -27,9 +27,12 @@ public struct LimitSettings: Sendable {
 /// the free parameters (−H_ff⁻¹ H_fs Δs from the last Hessian).
 public final class LimitScanner: @unchecked Sendable {
     public let profiler: Profiler
-    public var settings: LimitSettings { didSet { intervalCache = [:] } }
+    public var settings: LimitSettings { didSet { intervalCache = [:]; intervalEnds = [:] } }
     /// Intervals already computed, per configuration and level (`intervals(poi:levels:)`).
     var intervalCache: [IntervalKey: IntervalResult] = [:]
+    /// The solved ends of those intervals (index 0 lower, 1 upper), to warm-start the
+    /// breakdown's configurations from.
+    var intervalEnds: [IntervalKey: [ProfilePoint?]] = [:]
     /// Hessian of u at the SM over all parameters: the Gaussian approximation that seeds the scans.
     public let smHessian: [Double]
 

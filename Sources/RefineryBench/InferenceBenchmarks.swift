@@ -30,6 +30,10 @@ enum InferenceBenchmarks {
         let pairCount = BenchSupport.intOption("--pairs", in: args)
         let out = args.firstIndex(of: "--out").flatMap { $0 + 1 < args.count ? URL(fileURLWithPath: args[$0 + 1]) : nil }
         do {
+            if only == "surrogates" {
+                try SurrogateEvaluationBenchmarks.run(events: events, threads: threads)
+                return
+            }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("refinery-bench-limits-\(ProcessInfo.processInfo.processIdentifier)")
             defer { try? FileManager.default.removeItem(at: folder) }
             var start = Date()
@@ -40,29 +44,34 @@ enum InferenceBenchmarks {
             let loadSeconds = Date().timeIntervalSince(start)
             print(String(format: "model loaded and packed in %.2f s: %d parameters, cached coefficients %.1f MB (%d doubles per event)",
                          loadSeconds, model.parameterCount, Double(model.cachedBytes) / 1e6, model.cachedBytes / 8 / model.eventCount))
-            if only == nil || only == "point" { try point(model: model, spec: spec, threads: threads) }
-            if only == nil || only == "full" {
-                try full(model: model, threads: threads, pairCount: pairCount, out: out ?? folder.appendingPathComponent("limits"))
+            if only == nil || only == "point" {
+                try point(model: model, spec: spec, threads: threads, repeats: BenchSupport.intOption("--repeats", in: args) ?? 5,
+                          peerRepeats: BenchSupport.intOption("--peer-repeats", in: args) ?? 1)
             }
-            print(String(format: "peak RSS %.1f MB = %.2f × the cached coefficients (%.1f MB; target ≤ 2×)  [%@]",
-                         Double(BenchSupport.peakRSSBytes()) / 1e6, Double(BenchSupport.peakRSSBytes()) / Double(model.cachedBytes),
-                         Double(model.cachedBytes) / 1e6, load()))
+            if only == nil || only == "full" {
+                var settings = LimitSettings()
+                if let rays = BenchSupport.intOption("--initial-rays", in: args) { settings.initialRays = rays }
+                try full(model: model, threads: threads, pairCount: pairCount, settings: settings, out: out ?? folder.appendingPathComponent("limits"))
+            }
+            do {
+                print(String(format: "peak RSS %.1f MB = %.2f × the cached coefficients (%.1f MB; target ≤ 2×)  [%@]",
+                             Double(BenchSupport.peakRSSBytes()) / 1e6, Double(BenchSupport.peakRSSBytes()) / Double(model.cachedBytes),
+                             Double(model.cachedBytes) / 1e6, load()))
+            }
+            // Last: its feature and coefficient arrays would otherwise count in the peak above.
+            if only == nil { try SurrogateEvaluationBenchmarks.run(events: events, threads: threads) }
         } catch {
             print("limits benchmark failed: \(error.localizedDescription)")
             exit(1)
         }
     }
 
-    static func point(model: AsimovModel, spec: URL, threads: Int) throws {
+    static func point(model: AsimovModel, spec: URL, threads: Int, repeats: Int, peerRepeats: Int) throws {
         let statistic = AsimovStatistic(model: model, threads: threads)
-        var t0 = Date()
-        let passes = 20
-        for _ in 0..<passes { _ = statistic.evaluate(Array(repeating: 0.1, count: model.parameterCount), active: Array(0..<model.parameterCount), order: .hessian) }
-        let hessPass = Date().timeIntervalSince(t0) / Double(passes)
-        t0 = Date()
-        for _ in 0..<passes { _ = statistic.evaluate(Array(repeating: 0.1, count: model.parameterCount), active: Array(2..<model.parameterCount), order: .gradient) }
-        let gradPass = Date().timeIntervalSince(t0) / Double(passes)
-        print(String(format: "one event pass (%d threads): value+gradient %.1f ms (%.1f Mevents/s), value+gradient+Hessian %.1f ms (%.1f Mevents/s)  [%@]",
+        let x = Array(repeating: 0.1, count: model.parameterCount)
+        let hessPass = median((0..<20).map { _ in timed { _ = statistic.evaluate(x, active: Array(0..<model.parameterCount), order: .hessian) } })
+        let gradPass = median((0..<20).map { _ in timed { _ = statistic.evaluate(x, active: Array(2..<model.parameterCount), order: .gradient) } })
+        print(String(format: "one event pass (%d threads, median of 20): value+gradient %.1f ms (%.1f Mevents/s), value+gradient+Hessian %.1f ms (%.1f Mevents/s)  [%@]",
                      threads, gradPass * 1e3, Double(model.eventCount) / gradPass / 1e6, hessPass * 1e3, Double(model.eventCount) / hessPass / 1e6, load()))
 
         // Fix the first two POIs near their 95% CL contour (Gaussian estimate), profile the rest from 0.
@@ -72,15 +81,53 @@ enum InferenceBenchmarks {
         var startPoint = Array(repeating: 0.0, count: model.parameterCount)
         startPoint[0] = 1.7 * c[0].squareRoot()
         startPoint[1] = 1.7 * c[3].squareRoot()
-        var results: [(String, Double, Double, Int, Int)] = []
+        // Each side is repeated and its median taken: the machine is shared, and one slow
+        // repetition of either side would otherwise move the ratio.
+        var results: [(name: String, q: Double, seconds: [Double], passes: Int, hessians: Int)] = []
         for method in [MinimizerMethod.newton, .lbfgs] {
-            let profiler = Profiler(statistic: statistic, method: method)
-            let hessians = statistic.hessianPasses
-            let t = Date()
-            let p = try profiler.profile(start: startPoint, free: free)
-            results.append((method.rawValue, p.q, Date().timeIntervalSince(t), p.passes, statistic.hessianPasses - hessians))
+            var seconds: [Double] = []
+            var q = Double.nan, passes = 0, hessians = 0
+            for _ in 0..<max(1, method == .newton ? repeats : min(repeats, 3)) {
+                let profiler = Profiler(statistic: statistic, method: method)
+                let before = statistic.hessianPasses
+                var p: ProfilePoint?
+                seconds.append(try timed { p = try profiler.profile(start: startPoint, free: free) })
+                // Deterministic: every repetition gives the same bits.
+                precondition(q.isNaN || q.bitPattern == p!.q.bitPattern, "\(method) repetitions differ")
+                (q, passes, hessians) = (p!.q, p!.passes, statistic.hessianPasses - before)
+            }
+            results.append((method.rawValue, q, seconds, passes, hessians))
         }
-        let request: [String: Any] = ["profile": [["start": startPoint, "free": free, "method": "iminuit"]]]
+        let loadBefore = load()
+        var peerRuns: [(q: Double, seconds: Double, calls: Int, valid: Bool)] = []
+        var perCall: [Double] = []
+        for _ in 0..<max(1, peerRepeats) {
+            let request: [String: Any] = ["profile": [["start": startPoint, "free": free, "method": "iminuit"]],
+                                          "time_eval": ["x": startPoint, "repeat": 7]]
+            guard let answer = try peer(spec: spec, request: request), let run = (answer["profile"] as? [[String: Any]])?.first,
+                  let q = run["q"] as? Double, let seconds = run["seconds"] as? Double else { return }
+            peerRuns.append((q, seconds, (run["calls"] as? Int) ?? 0, (run["valid"] as? Bool) ?? false))
+            perCall += (answer["time_eval"] as? [Double]) ?? []
+        }
+        let peerQ = peerRuns[0].q, peerSeconds = median(peerRuns.map(\.seconds)), calls = peerRuns[0].calls
+        // The peer's time rebuilt from its own parts: its number of u evaluations times the median
+        // cost of one, measured in the same process; robust to a load spike during its long run.
+        let peerRebuilt = Double(calls) * median(perCall)
+        print(String(format: "one profiled point at (%@, %@) = (%.4g, %.4g), 3 POIs + %d nuisances free  [%@ before the peer, %@ after]:",
+                     model.parameterNames[0], model.parameterNames[1], startPoint[0], startPoint[1],
+                     model.parameterCount - model.poiNames.count, loadBefore, load()))
+        for r in results {
+            let t = median(r.seconds)
+            print(String(format: "  %-12@ q = %.10f  median %.3f s of %d (%.3f–%.3f s; %d event passes, %d with Hessian)  %.0f× faster than numpy+iminuit measured, %.0f× against its calls × median call (target ≥ 100×), |Δq|/q = %.1e (target ≤ 1e-6)",
+                         r.name, r.q, t, r.seconds.count, r.seconds.min()!, r.seconds.max()!, r.passes, r.hessians,
+                         peerSeconds / t, peerRebuilt / t, abs(r.q - peerQ) / peerQ))
+        }
+        print(String(format: "  %-12@ q = %.10f  %.3f s (median of %d run(s); %d calls, valid=%@; one u call: median %.3f s of %d → %.1f s for the calls)",
+                     "numpy+iminuit", peerQ, peerSeconds, peerRuns.count, calls, "\(peerRuns[0].valid)", median(perCall), perCall.count, peerRebuilt))
+    }
+
+    /// Runs scripts/asimov_numpy.py on `spec` with one JSON request; nil (and the output printed) when it fails.
+    static func peer(spec: URL, request: [String: Any]) throws -> [String: Any]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -94,28 +141,31 @@ enum InferenceBenchmarks {
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let peer = (answer["profile"] as? [[String: Any]])?.first,
-              let peerQ = peer["q"] as? Double, let peerSeconds = peer["seconds"] as? Double else {
+        guard let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             print("peer (numpy + iminuit) failed: \(String(decoding: data, as: UTF8.self))")
-            return
+            return nil
         }
-        print(String(format: "one profiled point at (%@, %@) = (%.4g, %.4g), 3 POIs + %d nuisances free  [%@]:", model.parameterNames[0],
-                     model.parameterNames[1], startPoint[0], startPoint[1], model.parameterCount - model.poiNames.count, load()))
-        for (name, q, seconds, passes, hessians) in results {
-            print(String(format: "  %-12@ q = %.10f  %.3f s  (%d event passes, %d with Hessian)  %.0f× faster than numpy+iminuit (target ≥ 100×), |Δq|/q = %.1e (target ≤ 1e-6)",
-                         name, q, seconds, passes, hessians, peerSeconds / seconds, abs(q - peerQ) / peerQ))
-        }
-        print(String(format: "  %-12@ q = %.10f  %.3f s  (%d calls, valid=%@)", "numpy+iminuit", peerQ, peerSeconds,
-                     (peer["calls"] as? Int) ?? 0, "\((peer["valid"] as? Bool) ?? false)"))
+        return answer
     }
 
-    static func full(model: AsimovModel, threads: Int, pairCount: Int?, out: URL) throws {
+    static func timed(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+    }
+
+    static func full(model: AsimovModel, threads: Int, pairCount: Int?, settings: LimitSettings, out: URL) throws {
         let p = model.poiNames.count
         let allPairs = (0..<p).flatMap { a in ((a + 1)..<p).map { (a, $0) } }
         let pairs = Array(allPairs.prefix(max(1, min(pairCount ?? allPairs.count, allPairs.count))))
         let start = Date()
-        let report = try LimitsRun.run(model: model, pairs: pairs, threads: threads) { _ in }
+        let report = try LimitsRun.run(model: model, pairs: pairs, threads: threads, settings: settings) { _ in }
         let seconds = Date().timeIntervalSince(start)
         try LimitsWriters.write(report, to: out)
         let contours = report.contours.count

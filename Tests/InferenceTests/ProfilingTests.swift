@@ -95,6 +95,23 @@ final class ProfilingTests: XCTestCase {
         }
     }
 
+    /// The whole run — intervals, contours, breakdown, constraints — is the same to the bit for
+    /// any thread count: the event sums are, and everything downstream is sequential.
+    func testLimitsRunBitIdenticalForOneAndTwoThreads() throws {
+        let model = try SyntheticModel(events: 9000, pois: 3, seed: 12).model()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func results(_ threads: Int) throws -> Data {
+            var report = try LimitsRun.run(model: model, pairs: [(0, 1)], threads: threads)
+            report.seconds = [:]
+            report.threads = 0
+            return try encoder.encode(report)
+        }
+        let one = try results(1), two = try results(2)
+        XCTAssertEqual(one, two)
+        XCTAssertGreaterThan(one.count, 1000)
+    }
+
     func testContourLeavingTheRangeIsReported() throws {
         let model = try SyntheticModel(events: 2000, pois: 2, seed: 3).model()
         var settings = LimitSettings()
