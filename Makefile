@@ -36,7 +36,7 @@ bench-provenance: build
 bench-archive: build
 	$(BIN)/refinery-bench archive --megabytes 1024
 
-## simulate + train of tt2l at paper scale (EVENTS, TREES to change it): wall, peak RSS, overhead.
+## simulate + train of tt2l at paper scale (EVENTS, TREES to change it; KEEP=DIR keeps the workspace): wall, peak RSS, overhead.
 EVENTS ?= 1200000
 TREES ?= 300
 bench-pipeline: build
