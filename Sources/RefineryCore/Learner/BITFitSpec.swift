@@ -53,18 +53,7 @@ extension Fitting {
     public static func fitBIT(spec specPath: String, output: URL, threads: Int) throws -> BITModel {
         let specURL = URL(fileURLWithPath: specPath)
         let base = specURL.deletingLastPathComponent()
-        let spec: BITFitSpec
-        do {
-            let data = try Data(contentsOf: specURL)
-            try BITFitSpec.keys.check(try JSONSerialization.jsonObject(with: data))
-            spec = try JSONDecoder().decode(BITFitSpec.self, from: data)
-        } catch let error as StrictJSONKeys.UnknownKey {
-            throw FitError.spec(path: specPath, problem: error.description)
-        } catch let error as DecodingError {
-            throw FitError.spec(path: specPath, problem: error.fieldDescription)
-        } catch {
-            throw FitError.spec(path: specPath, problem: error.localizedDescription)
-        }
+        let spec = try BITFitSpec.keys.decode(BITFitSpec.self, file: specURL) { FitError.spec(path: specPath, problem: $0) }
         let settings: BITSettings
         do {
             try spec.settings?.validate(at: "settings", path: specPath)

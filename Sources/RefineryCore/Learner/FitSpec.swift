@@ -70,18 +70,7 @@ public enum Fitting {
     public static func fit(spec specPath: String, output: URL, threads: Int, progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
         let specURL = URL(fileURLWithPath: specPath)
         let base = specURL.deletingLastPathComponent()
-        let spec: FitSpec
-        do {
-            let data = try Data(contentsOf: specURL)
-            try FitSpec.keys.check(try JSONSerialization.jsonObject(with: data))
-            spec = try JSONDecoder().decode(FitSpec.self, from: data)
-        } catch let error as StrictJSONKeys.UnknownKey {
-            throw FitError.spec(path: specPath, problem: error.description)
-        } catch let error as DecodingError {
-            throw FitError.spec(path: specPath, problem: error.fieldDescription)
-        } catch {
-            throw FitError.spec(path: specPath, problem: error.localizedDescription)
-        }
+        let spec = try FitSpec.keys.decode(FitSpec.self, file: specURL) { FitError.spec(path: specPath, problem: $0) }
         let problem: ParametricProblem
         do {
             problem = try ParametricProblem(parameterNames: spec.parameters, termNames: spec.terms,

@@ -106,19 +106,8 @@ public enum SmeftClosure {
             ratios.append(entry)
         }
         let rows: [ClosureReport.BasePoint] = points.indices.map { k in
-            var worst = 0.0, worstName = "", worstPull = 0.0, effect = 0.0
-            for entry in ratios {
-                for b in entry.populated.indices where entry.populated[b] {
-                    let difference = abs(entry.prediction[k][b] - entry.data[k][b])
-                    guard difference.isFinite else { continue }
-                    if difference > worst { worst = difference; worstName = entry.observable }
-                    worstPull = max(worstPull, difference / (3 * entry.sigma[k][b] + ClosureReport.allowance))
-                    effect = max(effect, abs(entry.data[k][b] - 1))
-                }
-            }
-            return .init(nu: points[k], yieldChangeData: exactHeld[k].reduce(0, +) / total - 1,
-                         yieldChangePrediction: predicted[k].reduce(0, +) / total - 1,
-                         worstDifference: worst, worstObservable: worstName, worstPull: worstPull, largestEffect: effect)
+            .judged(k, nu: points[k], ratios: ratios, yieldChangeData: exactHeld[k].reduce(0, +) / total - 1,
+                    yieldChangePrediction: predicted[k].reduce(0, +) / total - 1)
         }
         return ClosureReport(systematic: name, basePoints: rows, ratios: ratios)
     }

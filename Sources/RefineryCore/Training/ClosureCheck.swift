@@ -29,6 +29,24 @@ public struct ClosureReport: Codable, Sendable, Equatable {
         /// Largest |R_data − 1| over the populated bins: the size of the effect.
         public var largestEffect: Double
         public var closes: Bool { worstPull <= 1 }
+
+        /// Base point `k` judged by the criterion on `ratios` (the populated bins of every
+        /// observable): its worst difference, worst pull and largest effect.
+        static func judged(_ k: Int, nu: [Double], ratios: [ObservableRatios], yieldChangeData: Double,
+                           yieldChangePrediction: Double) -> BasePoint {
+            var worst = 0.0, worstName = "", worstPull = 0.0, effect = 0.0
+            for entry in ratios {
+                for b in entry.populated.indices where entry.populated[b] {
+                    let difference = abs(entry.prediction[k][b] - entry.data[k][b])
+                    guard difference.isFinite else { continue }
+                    if difference > worst { worst = difference; worstName = entry.observable }
+                    worstPull = max(worstPull, difference / (3 * entry.sigma[k][b] + ClosureReport.allowance))
+                    effect = max(effect, abs(entry.data[k][b] - 1))
+                }
+            }
+            return BasePoint(nu: nu, yieldChangeData: yieldChangeData, yieldChangePrediction: yieldChangePrediction,
+                             worstDifference: worst, worstObservable: worstName, worstPull: worstPull, largestEffect: effect)
+        }
     }
 
     public static let allowance = 0.005
@@ -168,20 +186,8 @@ enum ClosureCheck {
             ratios.append(entry)
         }
         for (k, nu) in basePoints.enumerated() {
-            var worst = 0.0, worstName = "", worstPull = 0.0, effect = 0.0
-            for entry in ratios {
-                for b in entry.populated.indices where entry.populated[b] {
-                    let difference = abs(entry.prediction[k][b] - entry.data[k][b])
-                    guard difference.isFinite else { continue }
-                    let pull = difference / (3 * entry.sigma[k][b] + ClosureReport.allowance)
-                    if difference > worst { worst = difference; worstName = entry.observable }
-                    worstPull = max(worstPull, pull)
-                    effect = max(effect, abs(entry.data[k][b] - 1))
-                }
-            }
-            rows.append(.init(nu: nu, yieldChangeData: samples[k].w.reduce(0, +) / nominalTotal - 1,
-                              yieldChangePrediction: predicted[k].reduce(0, +) / nominalTotal - 1,
-                              worstDifference: worst, worstObservable: worstName, worstPull: worstPull, largestEffect: effect))
+            rows.append(.judged(k, nu: nu, ratios: ratios, yieldChangeData: samples[k].w.reduce(0, +) / nominalTotal - 1,
+                                yieldChangePrediction: predicted[k].reduce(0, +) / nominalTotal - 1))
         }
         return ClosureReport(systematic: systematic, basePoints: rows, ratios: ratios)
     }

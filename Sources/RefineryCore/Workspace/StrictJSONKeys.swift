@@ -12,6 +12,22 @@ public indirect enum StrictJSONKeys: Sendable {
     /// Anything (a value whose type the decoder checks).
     case value
 
+    /// Reads `T` from the JSON file at `url`, its keys checked against `self` first; any
+    /// problem (unreadable, unknown key, wrong type) is thrown as `fail(sentence naming the field)`.
+    public func decode<T: Decodable>(_: T.Type, file url: URL, fail: (String) -> Error) throws -> T {
+        do {
+            let data = try Data(contentsOf: url)
+            try check(try JSONSerialization.jsonObject(with: data))
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as UnknownKey {
+            throw fail(error.description)
+        } catch let error as DecodingError {
+            throw fail(error.fieldDescription)
+        } catch {
+            throw fail(error.localizedDescription)
+        }
+    }
+
     /// Throws the first unknown key, as its dotted field path with the closest allowed key.
     public func check(_ json: Any, at path: String = "") throws {
         switch self {
