@@ -27,8 +27,10 @@ let package = Package(
         // The plugin ABI (C header) and the Swift kit for plugin authors.
         .target(name: "RefineryPluginABI"),
         .target(name: "RefineryPluginKit", dependencies: ["RefineryPluginABI"]),
+        // log1p of whole arrays through glibc's vector math library (the loss curves, eq. C.31).
+        .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux])), .linkedLibrary("m")]),
         // The learner: Algorithm 1 of the paper. No I/O, no physics, no plugins.
-        .target(name: "BoostedParametricTree", swiftSettings: numerics),
+        .target(name: "BoostedParametricTree", dependencies: ["CVectorMath"], swiftSettings: numerics),
         // The toy tt̄(2ℓ) simulation (shared/design/physics-toy.md).
         .target(name: "TopPairSimulation", swiftSettings: numerics),
         // Columnar data sets on disk (.npy + manifest), hashing, atomic writes (folders are
@@ -68,8 +70,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RefineryBench", dependencies: [
-            "RefineryCore", "BoostedParametricTree", "TopPairSimulation", "EventData", "Provenance", "WorkspaceArchive",
-            "Inference", "Validation",
+            "RefineryCore", "BoostedParametricTree", "CVectorMath", "TopPairSimulation", "EventData", "Provenance",
+            "WorkspaceArchive", "Inference", "Validation",
         ], swiftSettings: numerics),
 
     ] + bundledPlugins.map {

@@ -45,33 +45,59 @@ public struct BITModel: Sendable, Equatable {
     ///
     /// - Complexity: O(count · B · depth) after O(B · leaves · K) to fold θ into each leaf.
     public func predict(x: [Double], count: Int, theta: [Double], threads: Int = 1) -> [Double] {
+        predict(x: x, count: count, thetas: [theta], threads: threads)[0]
+    }
+
+    /// R̂(x|θ) at several θ (`result[k][i]` for `thetas[k]`), each exactly as
+    /// ``predict(x:count:theta:threads:)`` gives it, with one pass through the trees per event
+    /// instead of one per θ.
+    ///
+    /// - Complexity: O(count · B · (depth + θ count)).
+    public func predict(x: [Double], count: Int, thetas: [[Double]], threads: Int = 1) -> [[Double]] {
         precondition(x.count == count * featureCount, "x must hold count × featureCount values")
         let eta = settings.learningRate
-        let thetaA = outputValues(theta: theta)
-        let leafValues: [[Double]] = trees.map { tree in
-            tree.leafCoefficients.map { v in
-                var t = 0.0
-                for a in 0..<thetaA.count { t += thetaA[a] * v[a] }
-                return eta * t
+        let nt = thetas.count
+        let thetaA = thetas.map { outputValues(theta: $0) }
+        // η θ_A R̂_{A,j} per forest-wide leaf j and θ, leaf-major (leafValues[j · nt + k]).
+        let forest = FlatForest(trees)
+        var leafValues: [Double] = []
+        leafValues.reserveCapacity(forest.leafCount * nt)
+        for tree in trees {
+            for v in tree.leafCoefficients {
+                for k in 0..<nt {
+                    var t = 0.0
+                    for a in 0..<thetaA[k].count { t += thetaA[k][a] * v[a] }
+                    leafValues.append(eta * t)
+                }
             }
         }
-        var result = [Double](repeating: 0, count: count)
         let nf = featureCount
+        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+        var pointers = [UnsafeMutablePointer<Double>]()
+        for _ in 0..<nt { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
+        defer { for p in pointers { p.deallocate() } }
         x.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                let x = x.baseAddress, out = out.baseAddress!
-                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
-                ParallelExecutor(threads: threads).forEach(tasks) { task in
-                    for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                        let row = x! + i * nf
-                        var t = 0.0
-                        for (b, tree) in trees.enumerated() { t += leafValues[b][tree.leaf(features: row)] }
-                        out[i] = 1 + t
+            leafValues.withUnsafeBufferPointer { leafValues in
+                forest.withRouter { router in
+                    let x = x.baseAddress, values = leafValues.baseAddress ?? FlatForest.Router.none()
+                    ParallelExecutor(threads: threads).forEach(tasks) { task in
+                        var t = [Double](repeating: 0, count: nt)
+                        t.withUnsafeMutableBufferPointer { t in
+                            for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
+                                let row = x! + i * nf
+                                for k in 0..<nt { t[k] = 0 }
+                                for b in 0..<router.treeCount {
+                                    let j = router.leaf(tree: b, features: row) * nt
+                                    for k in 0..<nt { t[k] += values[j + k] }
+                                }
+                                for k in 0..<nt { pointers[k][i] = 1 + t[k] }
+                            }
+                        }
                     }
                 }
             }
         }
-        return result
+        return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// The coefficient functions R̂_A(x), row-major `count × outputCount` (what a likelihood

@@ -57,15 +57,18 @@ public struct BPTModel: Sendable, Equatable {
         precondition(nus.allSatisfy { $0.count == parameterNames.count }, "each ν must have one value per parameter")
         let eta = settings.learningRate
         let nv = nus.count
-        // η ν_A Δ_{A,j} per leaf of every tree and ν, leaf-major (leafValues[b][j · nv + k]):
-        // the per-event work is then one traversal and nv lookups per tree.
-        let leafValues: [[Double]] = trees.map { tree in
-            tree.leafCoefficients.flatMap { delta in
-                nus.map { nu in
-                    let termValues = terms.map { $0.value(at: nu) }
+        // η ν_A Δ_{A,j} per leaf of every tree and ν, leaf-major (leafValues[j · nv + k] for the
+        // forest-wide leaf j): the per-event work is then one traversal and nv lookups per tree.
+        let forest = FlatForest(trees)
+        var leafValues: [Double] = []
+        leafValues.reserveCapacity(forest.leafCount * nv)
+        let termValues = nus.map { nu in terms.map { $0.value(at: nu) } }
+        for tree in trees {
+            for delta in tree.leafCoefficients {
+                for k in 0..<nv {
                     var t = 0.0
-                    for a in 0..<termValues.count { t += termValues[a] * delta[a] }
-                    return eta * t
+                    for a in 0..<termValues[k].count { t += termValues[k][a] * delta[a] }
+                    leafValues.append(eta * t)
                 }
             }
         }
@@ -75,17 +78,23 @@ public struct BPTModel: Sendable, Equatable {
         for k in 0..<nv { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
         defer { for p in pointers { p.deallocate() } }
         x.withUnsafeBufferPointer { x in
-            let x = x.baseAddress
-            ParallelExecutor(threads: threads).forEach(tasks) { task in
-                var t = [Double](repeating: 0, count: nv)
-                for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                    let row = x! + i * nf
-                    for k in 0..<nv { t[k] = 0 }
-                    for (b, tree) in trees.enumerated() {
-                        let j = tree.leaf(features: row) * nv
-                        for k in 0..<nv { t[k] += leafValues[b][j + k] }
+            leafValues.withUnsafeBufferPointer { leafValues in
+                forest.withRouter { router in
+                    let x = x.baseAddress, values = leafValues.baseAddress ?? FlatForest.Router.none()
+                    ParallelExecutor(threads: threads).forEach(tasks) { task in
+                        var t = [Double](repeating: 0, count: nv)
+                        t.withUnsafeMutableBufferPointer { t in
+                            for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
+                                let row = x! + i * nf
+                                for k in 0..<nv { t[k] = 0 }
+                                for b in 0..<router.treeCount {
+                                    let j = router.leaf(tree: b, features: row) * nv
+                                    for k in 0..<nv { t[k] += values[j + k] }
+                                }
+                                for k in 0..<nv { pointers[k][i] = t[k] }
+                            }
+                        }
                     }
-                    for k in 0..<nv { pointers[k][i] = t[k] }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Training with held-out events: loss curves, early stopping, and the held-out normalization.
@@ -85,7 +86,8 @@ extension BPTTrainer {
     func boostWithHeldOut(grower: TreeGrower<BPTSplitCriterion>, objective: NodeObjective, groups: [RowGroup], groupOfChannel: [Int],
                           channelOf: [Int], weights: UnsafeMutablePointer<UnsafeMutablePointer<Double>>,
                           executor: ParallelExecutor, trees: inout [BPTTree], training: LossEvaluator,
-                          heldOut: LossEvaluator, progress: ((Int, Int) -> Void)?) throws -> BPTValidationRecord {
+                          heldOut: LossEvaluator, progress: ((Int, Int) -> Void)?,
+                          phaseTimes: BPTPhaseTimes?) throws -> BPTValidationRecord {
         let eta = settings.learningRate
         let patience = settings.earlyStoppingPatience
         var trainingLoss = [training.evaluate()]
@@ -94,14 +96,18 @@ extension BPTTrainer {
         var scaledPredictions: [[[Double]]] = []
         var best = 0
         for b in 0..<settings.trees {
+            var start = phaseTimes.map { _ in DispatchTime.now().uptimeNanoseconds }
             let (tree, leaves, bins) = grower.grow()
             trees.append(tree)
             reweight(leaves: leaves, objective: objective, channelOf: channelOf, groups: groups,
                      groupOfChannel: groupOfChannel, weights: weights, executor: executor)
+            if let phaseTimes, let s = start { start = phaseTimes.add(\.growing, since: s) }
             let predictions = leaves.map { objective.predictions(coefficients: $0.coefficients) }
             let routing = BinnedTree(tree: tree, splitBins: bins)
             trainingLoss.append(training.advance(tree: routing, predictions: predictions, eta: eta))
+            if let phaseTimes, let s = start { start = phaseTimes.add(\.trainingCurve, since: s) }
             heldOutLoss.append(heldOut.advance(tree: routing, predictions: predictions, eta: eta))
+            if let phaseTimes, let s = start { _ = phaseTimes.add(\.heldOutLoss, since: s); phaseTimes.treeDone() }
             routings.append(routing)
             scaledPredictions.append(predictions.map { $0.map { eta * $0 } })
             progress?(b + 1, settings.trees)

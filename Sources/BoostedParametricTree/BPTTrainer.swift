@@ -36,9 +36,11 @@ public final class BPTTrainer: Sendable {
     /// (``BPTModel/validation``), and can stop early (``BPTSettings/earlyStoppingPatience``) and
     /// fix the rates from held-out events (``BPTSettings/heldOutNormalization``). Without them
     /// and with default settings the model is exactly Algorithm 1's, bit for bit.
+    ///
+    /// `phaseTimes`, when given, receives the wall time of each phase (benchmarks).
     public func train(_ data: consuming BPTTrainingData, heldOut: consuming BPTTrainingData? = nil,
-                      progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
-        try train(updating: &data, heldOut: heldOut, progress: progress)
+                      progress: ((Int, Int) -> Void)? = nil, phaseTimes: BPTPhaseTimes? = nil) throws -> BPTModel {
+        try train(updating: &data, heldOut: heldOut, progress: progress, phaseTimes: phaseTimes)
     }
 
     /// Splits `data` with `split` (``BPTTrainingData/split(by:)``), trains on the training part
@@ -64,7 +66,7 @@ public final class BPTTrainer: Sendable {
     ///
     /// `progress(done, total)` is called on the calling thread after every tree.
     public func train(updating data: inout BPTTrainingData, heldOut: BPTTrainingData? = nil,
-                      progress: ((Int, Int) -> Void)? = nil) throws -> BPTModel {
+                      progress: ((Int, Int) -> Void)? = nil, phaseTimes: BPTPhaseTimes? = nil) throws -> BPTModel {
         try validate(&data)
         var heldOut = heldOut
         if heldOut == nil {
@@ -145,10 +147,12 @@ public final class BPTTrainer: Sendable {
                 guard let heldOut else {
                     // Algorithm 1 as published: the default path, unchanged.
                     for b in 0..<settings.trees {
+                        let start = phaseTimes.map { _ in DispatchTime.now().uptimeNanoseconds }
                         let (tree, leaves, _) = grower.grow()
                         trees.append(tree)
                         reweight(leaves: leaves, objective: objective, channelOf: channelOf, groups: groups,
                                  groupOfChannel: groupOfChannel, weights: channelPointers, executor: executor)
+                        if let phaseTimes, let start { phaseTimes.add(\.growing, since: start); phaseTimes.treeDone() }
                         progress?(b + 1, settings.trees)
                     }
                     return
@@ -171,7 +175,8 @@ public final class BPTTrainer: Sendable {
                     try boostWithHeldOut(grower: grower, objective: objective, groups: groups,
                                          groupOfChannel: groupOfChannel, channelOf: channelOf,
                                          weights: channelPointers, executor: executor, trees: &trees,
-                                         training: trainingLoss, heldOut: heldOutLoss, progress: progress)
+                                         training: trainingLoss, heldOut: heldOutLoss, progress: progress,
+                                         phaseTimes: phaseTimes)
                 }
             }
         }

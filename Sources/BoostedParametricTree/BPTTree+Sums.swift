@@ -9,17 +9,29 @@ extension Array where Element == BPTTree {
                                 threads: Int) -> [Double] {
         precondition(x.count == count * nf, "x must hold count × featureCount values")
         var result = [Double](repeating: 0, count: count * width)
+        let forest = FlatForest(self)
+        // Every leaf's coefficients, forest-wide leaf-major (a tree's leaves must have `width`).
+        var coefficients = [Double](repeating: 0, count: forest.leafCount * width)
+        for (b, tree) in enumerated() {
+            for (j, values) in tree.leafCoefficients.enumerated() {
+                for a in 0..<width { coefficients[(forest.leafStart[b] + j) * width + a] = values[a] }
+            }
+        }
         x.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                let x = x.baseAddress, out = out.baseAddress!
-                let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
-                ParallelExecutor(threads: threads).forEach(tasks) { task in
-                    for i in (task * Self.eventsPerTask)..<Swift.min(count, (task + 1) * Self.eventsPerTask) {
-                        let row = x! + i * nf
-                        let o = out + i * width
-                        for tree in self {
-                            let values = tree.leafCoefficients[tree.leaf(features: row)]
-                            for a in 0..<width { o[a] += eta * values[a] }
+            coefficients.withUnsafeBufferPointer { coefficients in
+                result.withUnsafeMutableBufferPointer { out in
+                    forest.withRouter { router in
+                        let x = x.baseAddress, out = out.baseAddress!, c = coefficients.baseAddress ?? FlatForest.Router.none()
+                        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+                        ParallelExecutor(threads: threads).forEach(tasks) { task in
+                            for i in (task * Self.eventsPerTask)..<Swift.min(count, (task + 1) * Self.eventsPerTask) {
+                                let row = x! + i * nf
+                                let o = out + i * width
+                                for b in 0..<router.treeCount {
+                                    let values = c + router.leaf(tree: b, features: row) * width
+                                    for a in 0..<width { o[a] += eta * values[a] }
+                                }
+                            }
                         }
                     }
                 }

@@ -1,32 +1,5 @@
+import CVectorMath
 import Foundation
-
-/// A grown tree's structure in bin codes, for routing binned events (held-out or training)
-/// without their raw features: "code ≤ bin goes left" is the same test as the model's
-/// `x <= threshold` (see ``FeatureBinner``).
-struct BinnedTree: Sendable {
-    let splitFeature: [Int]
-    let splitBin: [Int]
-    let left: [Int]
-    let right: [Int]
-
-    init(tree: BPTTree, splitBins: [Int]) {
-        splitFeature = tree.splitFeature
-        splitBin = splitBins
-        left = tree.left
-        right = tree.right
-    }
-
-    @inline(__always)
-    func leaf(codes: UnsafePointer<UInt8>) -> Int {
-        if splitFeature.isEmpty { return 0 }
-        var node = 0
-        while true {
-            let next = Int(codes[splitFeature[node]]) <= splitBin[node] ? left[node] : right[node]
-            if next < 0 { return ~next }
-            node = next
-        }
-    }
-}
 
 /// The per-event boosted estimate T^(b)(x_i|ν) on one set of samples (the training events or the
 /// held-out events), and the loss of eqs. (C.12)/(C.31) of the boosted model on them:
@@ -43,10 +16,13 @@ struct BinnedTree: Sendable {
 /// (w^(b) = w u with u = e^{−T}, eq. C.13); the original weight is then w^(b)/u, so no copy of
 /// the weights is kept.
 ///
-/// Cost: besides routing, one `log1p` per event and base point. Each event keeps T and u = e^{−T}
-/// (u updated by the per-leaf factor e^{−η t}, like eq. C.13), so that with
-/// Soft⁺(−T) = log1p(u) and Soft⁺(T) = T + log1p(u) no exponential is evaluated per event.
-/// Memory: 16 bytes per event and base point.
+/// State and cost: each event keeps only u = e^{−T} per base point (updated by the per-leaf
+/// factor e^{−η t}, like eq. C.13), 8 bytes per event and base point. With Soft⁺(−T) = log1p(u)
+/// and Soft⁺(T) = T + log1p(u) the loss is Σ w log1p(u) terms plus the part linear in T,
+/// Σ_{i∈D₀} w_i Σ_ν T(x_i|ν), which grows by Σ_{i∈D₀} w_i Σ_ν η t_{j(i)ν} per tree and so needs
+/// no per-event T. Per tree and event: routing, one multiplication and one `log1p` (glibc's
+/// vector log1p, ``refinery_log1p``) per base point; no exponential. The curves are memory-bound
+/// (the reweighted weights are streamed once per tree), hence the single state array.
 ///
 /// Determinism: events are cut into fixed blocks, each block sums into its own slot, the slots
 /// are added in block order: bit-identical for any thread count.
@@ -71,9 +47,10 @@ final class LossEvaluator {
     /// Original summed weights W₀ (nominal) and W_ν (per base point) of this set.
     let nominalTotal: Double
     let basePointTotals: [Double]
-    /// Per group: T and u = e^{−T}, row-major (group 0: count × N_V; others: count).
-    private var estimates: [UnsafeMutablePointer<Double>]
+    /// Per group: u = e^{−T}, row-major (group 0: count × N_V; others: count).
     private var factors: [UnsafeMutablePointer<Double>]
+    /// Σ_{i∈D₀} w_i Σ_ν T(x_i|ν) of the boosted model so far (the loss's part linear in T).
+    private var linear = 0.0
     private let blocks: [(group: Int, begin: Int, end: Int)]
     /// Group 0: for each base point, the index of its weight array there, or −1 (own events).
     private let nominalSlot: [Int]
@@ -101,7 +78,6 @@ final class LossEvaluator {
             p.initialize(repeating: value, count: size)
             return p
         }
-        estimates = groups.indices.map { allocate($0, 0) }
         factors = groups.indices.map { allocate($0, 1) }
         var slot = [Int](repeating: -1, count: basePointCount)
         for (k, v) in groups[0].basePoints.enumerated() { slot[v] = k }
@@ -120,9 +96,9 @@ final class LossEvaluator {
         basePointTotals = totals
     }
 
-    deinit { for p in estimates + factors { p.deallocate() } }
+    deinit { for p in factors { p.deallocate() } }
 
-    /// Adds η t*(x|ν) of a new tree to every event's T (eq. C.10) and returns the loss per unit
+    /// Adds η t*(x|ν) of a new tree to every event's T (eq. C.10; u ← u e^{−η t*}) and returns the loss per unit
     /// weight of the boosted model after it. `predictions[j][ν]` is t_ν of leaf j (eq. C.26).
     ///
     /// - Complexity: O(events · (depth + N_V)), one `log1p` per event and base point.
@@ -132,7 +108,9 @@ final class LossEvaluator {
         let stepFactors = steps.map { exp(-$0) }
         return steps.withUnsafeBufferPointer { steps in
             stepFactors.withUnsafeBufferPointer { stepFactors in
-                sweep(tree: tree, steps: steps.baseAddress!, factors: stepFactors.baseAddress!, nv: nv)
+                tree.withRouter { router in
+                    sweep(tree: router, steps: steps.baseAddress!, factors: stepFactors.baseAddress!, nv: nv)
+                }
             }
         }
     }
@@ -140,61 +118,89 @@ final class LossEvaluator {
     /// The loss per unit weight at the current T (log 2 before any tree).
     func evaluate() -> Double { sweep(tree: nil, steps: nil, factors: nil, nv: basePointCount) }
 
-    /// One pass over all events in fixed blocks: optionally route through `tree` and update
-    /// T and u, then sum the loss terms.
-    private func sweep(tree: BinnedTree?, steps: UnsafePointer<Double>?, factors stepFactors: UnsafePointer<Double>?,
+    /// Events per chunk of a block: u is updated for a chunk, then its log1p(u) are taken in
+    /// one vector call, then its loss terms are summed in event order.
+    static let chunkSize = 256
+
+    /// One pass over all events in fixed blocks: optionally route through `tree`, update u and
+    /// the linear term, then sum the loss terms.
+    private func sweep(tree: BinnedTree.Router?, steps: UnsafePointer<Double>?, factors stepFactors: UnsafePointer<Double>?,
                        nv: Int) -> Double {
         let boosted = boostedWeights
         let nf = featureCount
-        var partial = [Double](repeating: 0, count: blocks.count)
+        let chunkSize = Self.chunkSize
+        // Per block: Σ w log1p(u) terms, and (group 0) the growth of the linear term.
+        var partial = [Double](repeating: 0, count: 2 * blocks.count)
         partial.withUnsafeMutableBufferPointer { partial in
             let partial = partial.baseAddress!
             executor.forEach(blocks.count) { b in
                 let (g, begin, end) = self.blocks[b]
                 let group = self.groups[g]
-                let t = self.estimates[g], u = self.factors[g]
+                let u = self.factors[g]
                 let codes = group.codes
-                var sum = 0.0
-                if g == 0 {
-                    let w0 = group.nominalWeights!
-                    let slot = self.nominalSlot
-                    let weights = group.weights
-                    for i in begin..<end {
-                        let ti = t + i * nv, ui = u + i * nv
-                        if let tree {
-                            let j = tree.leaf(codes: codes + i * nf) * nv
-                            for v in 0..<nv { ti[v] += steps![j + v]; ui[v] *= stepFactors![j + v] }
-                        }
-                        for v in 0..<nv {
-                            // Soft⁺(−T) = log1p(u), Soft⁺(T) = T + log1p(u).
-                            let l = log1p(ui[v])
-                            let k = slot[v]
-                            if k < 0 {
-                                sum += w0[i] * (ti[v] + l)
-                            } else {
-                                let w = boosted ? weights[k][i] / ui[v] : weights[k][i]
-                                sum += w0[i] * ti[v] + (w0[i] + w) * l
+                let stride = g == 0 ? nv : 1
+                // The running sums live in the closure (registers), not in captured variables.
+                let (logTerms, linearGrowth) = withUnsafeTemporaryAllocation(of: Double.self, capacity: chunkSize * stride) {
+                    logs -> (Double, Double) in
+                    let logs = logs.baseAddress!
+                    var sum = 0.0, growth = 0.0
+                    var chunk = begin
+                    while chunk < end {
+                        let chunkEnd = min(chunk + chunkSize, end)
+                        if g == 0 {
+                            let w0 = group.nominalWeights!
+                            if let tree, let steps, let stepFactors {
+                                for i in chunk..<chunkEnd {
+                                    let ui = u + i * nv
+                                    let j = tree.leaf(codes: codes + i * nf) * nv
+                                    var step = 0.0
+                                    for v in 0..<nv { step += steps[j + v]; ui[v] *= stepFactors[j + v] }
+                                    growth += w0[i] * step
+                                }
+                            }
+                            refinery_log1p(u + chunk * nv, logs, (chunkEnd - chunk) * nv)
+                            let slot = self.nominalSlot
+                            let weights = group.weights
+                            for i in chunk..<chunkEnd {
+                                let ui = u + i * nv, li = logs + (i - chunk) * nv
+                                for v in 0..<nv {
+                                    let k = slot[v]
+                                    if k < 0 {
+                                        sum += w0[i] * li[v]
+                                    } else {
+                                        let w = boosted ? weights[k][i] / ui[v] : weights[k][i]
+                                        sum += (w0[i] + w) * li[v]
+                                    }
+                                }
+                            }
+                        } else {
+                            let v = group.basePoints[0]
+                            if let tree, let stepFactors {
+                                for i in chunk..<chunkEnd {
+                                    u[i] *= stepFactors[tree.leaf(codes: codes + i * nf) * nv + v]
+                                }
+                            }
+                            refinery_log1p(u + chunk, logs, chunkEnd - chunk)
+                            let weights = group.weights[0]
+                            for i in chunk..<chunkEnd {
+                                let w = boosted ? weights[i] / u[i] : weights[i]
+                                sum += w * logs[i - chunk]
                             }
                         }
+                        chunk = chunkEnd
                     }
-                } else {
-                    let weights = group.weights[0]
-                    let v = group.basePoints[0]
-                    for i in begin..<end {
-                        if let tree {
-                            let j = tree.leaf(codes: codes + i * nf) * nv + v
-                            t[i] += steps![j]; u[i] *= stepFactors![j]
-                        }
-                        let w = boosted ? weights[i] / u[i] : weights[i]
-                        sum += w * log1p(u[i])
-                    }
+                    return (sum, growth)
                 }
-                partial[b] = sum
+                partial[2 * b] = logTerms
+                partial[2 * b + 1] = linearGrowth
             }
         }
         var total = 0.0
-        for s in partial { total += s }
-        return total / (Double(nv) * nominalTotal + basePointTotals.reduce(0, +))
+        for b in blocks.indices {
+            linear += partial[2 * b + 1]
+            total += partial[2 * b]
+        }
+        return (linear + total) / (Double(nv) * nominalTotal + basePointTotals.reduce(0, +))
     }
 }
 

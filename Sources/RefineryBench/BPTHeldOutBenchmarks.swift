@@ -1,24 +1,21 @@
 import BoostedParametricTree
+import CVectorMath
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What recording the loss on held-out events costs per tree (`refinery-bench bpt --only heldout`).
 ///
-/// The same training data is trained three times with the same trees: without held-out events
-/// (Algorithm 1), with a held-out part of one event per sample (the training-loss curve is
-/// recorded, the held-out evaluation costs nothing), and with the real held-out part. The
-/// differences, per tree and as a fraction of a tree's time, are the cost of the training-loss
-/// curve and of the held-out loss. The fractions use the process's CPU time (all threads), which
-/// other jobs on a shared machine disturb much less than wall time; wall time is printed too.
+/// The same training data is trained with its held-out part, the trainer timing each phase of
+/// every tree (``BPTPhaseTimes``): growing the tree and boosting the weights, the training-loss
+/// curve, the held-out loss. Their ratios are the cost of the curves as a fraction of a tree.
+/// The tree's time without held-out events (Algorithm 1) is printed beside, to show that
+/// holding events out does not slow the tree itself.
 /// Two problems:
 /// (a) paper-like reweighting: 8 scale-like base points, 14 features, `--events` nominal events
 ///     (default 300000) of which 20% are held out;
 /// (b) two-point: one independent alternative sample, 14 features, `--events` per sample, 50%
 ///     held out (the setting of the normalization test).
 enum BPTHeldOutBenchmarks {
-    static let rounds = 3
+    static let rounds = 5
 
     static func run(events: Int, trees: Int, threads: Int) throws {
         let nf = 14
@@ -51,40 +48,26 @@ enum BPTHeldOutBenchmarks {
                         data: BPTTrainingData) throws {
         let split = try HeldOutSplit(fraction: fraction, seed: 5)
         let (training, heldOut) = data.split(by: split)
-        // One held-out event per sample: the curves' bookkeeping without the held-out work.
-        let one = BPTTrainingData(nominal: heldOut.nominal.selecting(rows: [0]),
-                                  nominalWeights: [heldOut.nominalWeights[0]],
-                                  basePoints: heldOut.basePoints.map { bp in
-                                      BasePointSample(features: bp.features?.selecting(rows: [0]), weights: [bp.weights[0]])
-                                  })
         let trainer = try BPTTrainer(problem: problem, settings: BPTSettings(trees: trees), threads: threads)
-        func cpuSeconds() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-        }
-        /// (CPU, wall) seconds per tree.
-        func seconds(_ heldOut: BPTTrainingData?) throws -> (cpu: Double, wall: Double) {
-            let cpu = cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.train(training, heldOut: heldOut)
-            return ((cpuSeconds() - cpu) / Double(trees),
-                    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(trees))
-        }
-        // Rounds interleave the three variants; each variant's fastest round is kept, since other
-        // jobs on a shared machine only ever add time (cache and memory-bandwidth contention
-        // inflate even CPU time).
-        var rounds: [[(cpu: Double, wall: Double)]] = [[], [], []]
+        // Each phase is timed where it runs (`BPTPhaseTimes`); of several runs the fastest of each
+        // phase is kept, since other jobs on a shared machine only ever add time.
+        var growing: [Double] = [], curve: [Double] = [], held: [Double] = [], plain: [Double] = []
         for _ in 0..<Self.rounds {
-            for (k, data) in [nil, one, heldOut].enumerated() { rounds[k].append(try seconds(data)) }
+            let times = BPTPhaseTimes()
+            _ = try trainer.train(training, heldOut: heldOut, phaseTimes: times)
+            growing.append(times.growing / Double(times.trees))
+            curve.append(times.trainingCurve / Double(times.trees))
+            held.append(times.heldOutLoss / Double(times.trees))
+            let alone = BPTPhaseTimes()
+            _ = try trainer.train(training, phaseTimes: alone)
+            plain.append(alone.growing / Double(alone.trees))
         }
-        func fastest(_ k: Int) -> (cpu: Double, wall: Double) { (rounds[k].map(\.cpu).min()!, rounds[k].map(\.wall).min()!) }
-        let plain = fastest(0), curveOnly = fastest(1), full = fastest(2)
+        let tree = growing.min()!, withoutHeldOut = plain.min()!, c = curve.min()!, h = held.min()!
         print(String(format: "bpt held-out loss (%@, %d training + %d held-out nominal events, 14 features, %d trees, "
-            + "%d threads, fastest of %d rounds), CPU time per tree: tree %.2f ms; training-loss curve +%.2f ms (%.0f%% of a tree); "
-            + "held-out loss +%.2f ms (%.0f%% of a tree); wall per tree %.2f / %.2f / %.2f ms",
+            + "%d threads, fastest of %d rounds, log1p: %@), wall time per tree: tree %.2f ms (%.2f ms trained without "
+            + "held-out events); training-loss curve %.2f ms (%.0f%% of a tree); held-out loss %.2f ms (%.0f%% of a tree)",
                      label, training.nominal.count, heldOut.nominal.count, trees, threads, Self.rounds,
-                     plain.cpu * 1e3, (curveOnly.cpu - plain.cpu) * 1e3, 100 * (curveOnly.cpu - plain.cpu) / plain.cpu,
-                     (full.cpu - curveOnly.cpu) * 1e3, 100 * (full.cpu - curveOnly.cpu) / plain.cpu,
-                     plain.wall * 1e3, curveOnly.wall * 1e3, full.wall * 1e3))
+                     String(cString: refinery_log1p_implementation()), tree * 1e3, withoutHeldOut * 1e3,
+                     c * 1e3, 100 * c / tree, h * 1e3, 100 * h / tree))
     }
 }

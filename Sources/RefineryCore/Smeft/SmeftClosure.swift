@@ -81,12 +81,11 @@ public enum SmeftClosure {
         }
         let exactHeld = points.map { exact(heldOut, $0) }
         let exactTraining = points.map { exact(training, $0) }
-        let predicted: [[Double]] = points.map { theta in
-            let r = model.predict(x: heldOut.x, count: n, theta: theta, threads: threads)
-            return (0..<n).map { heldOut.w[$0] * r[$0] }
+        let predicted: [[Double]] = model.predict(x: heldOut.x, count: n, thetas: points, threads: threads).map { r in
+            (0..<n).map { heldOut.w[$0] * r[$0] }
         }
-        var ratios: [ClosureReport.ObservableRatios] = []
-        for f in 0..<width {
+        // Observables are independent: binned concurrently, each into its own entry.
+        let ratios = ConcurrentMap.map(width, threads: threads) { f -> ClosureReport.ObservableRatios in
             let column = (0..<n).map { heldOut.x[$0 * width + f] }
             let edges = ClosureCheck.binEdges(column, bins: 20)
             let held = Part(column: column, w: heldOut.w, edges: edges)
@@ -103,7 +102,7 @@ public enum SmeftClosure {
                 entry.prediction.append(prediction)
                 entry.sigma.append(zip(sigmaHeld, sigmaTraining).map { ($0 * $0 + $1 * $1).squareRoot() })
             }
-            ratios.append(entry)
+            return entry
         }
         let rows: [ClosureReport.BasePoint] = points.indices.map { k in
             .judged(k, nu: points[k], ratios: ratios, yieldChangeData: exactHeld[k].reduce(0, +) / total - 1,

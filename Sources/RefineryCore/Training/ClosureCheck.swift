@@ -127,13 +127,13 @@ enum ClosureCheck {
         let width = names.count
         let n = nominalW.count
         var rows: [ClosureReport.BasePoint] = []
-        var ratios: [ClosureReport.ObservableRatios] = []
         // Surrogate weights of the nominal events at each base point.
         let predicted: [[Double]] = model.predict(x: nominalX, count: n, nus: basePoints, threads: threads).map { t in
             (0..<n).map { nominalW[$0] * exp(t[$0]) }
         }
         let nominalTotal = nominalW.reduce(0, +)
-        for f in 0..<width {
+        // Observables are independent: binned concurrently, each into its own entry.
+        let ratios = ConcurrentMap.map(width, threads: threads) { f -> ClosureReport.ObservableRatios in
             let column = (0..<n).map { nominalX[$0 * width + f] }
             let edges = binEdges(column, bins: 20)
             var nominalHist = Histogram1D(edges: edges)
@@ -183,7 +183,7 @@ enum ClosureCheck {
                 entry.prediction.append(prediction)
                 entry.sigma.append(sigma)
             }
-            ratios.append(entry)
+            return entry
         }
         for (k, nu) in basePoints.enumerated() {
             rows.append(.judged(k, nu: nu, ratios: ratios, yieldChangeData: samples[k].w.reduce(0, +) / nominalTotal - 1,
@@ -194,11 +194,15 @@ enum ClosureCheck {
 
     /// 20 equal-width bins between the 1% and 99% quantiles (the populated bulk).
     static func binEdges(_ values: [Double], bins: Int) -> [Double] {
-        let sorted = values.sorted()
-        guard let first = sorted.first else { return [0, 1] }
-        var low = sorted[Int(0.01 * Double(sorted.count - 1))]
-        var high = sorted[Int(0.99 * Double(sorted.count - 1))]
-        if high <= low { low = first; high = max(sorted.last!, first + 1) }
+        guard !values.isEmpty else { return [0, 1] }
+        let n = values.count
+        let quantiles = OrderStatistics.values(atRanks: [Int(0.01 * Double(n - 1)), Int(0.99 * Double(n - 1))], of: values)
+        var low = quantiles[0], high = quantiles[1]
+        if high <= low {
+            let first = values.min()!
+            low = first
+            high = max(values.max()!, first + 1)
+        }
         return (0...bins).map { low + (high - low) * Double($0) / Double(bins) }
     }
 
