@@ -41,13 +41,16 @@ try:
     plugin = sum(o["timings"]["plugin"] for o in outcomes)
     learner = sum(o["timings"]["learner"] for o in outcomes)
     recording = sum(o["timings"]["recording"] for o in outcomes)
+    closure = sum(o["timings"]["closure"] for o in outcomes)
+    steps = sum(o["timings"]["total"] for o in outcomes)
     overhead = train_wall - plugin - learner
     load = open("/proc/loadavg").read().split()[:3]
     print(f"pipeline benchmark: {events} events per sample, {trees} trees, {len(outcomes)} surrogates, "
           f"{threads} threads, load average {' '.join(load)}")
     print(f"  simulate  wall {sim_wall:8.1f} s   peak RSS {sim_rss:7.0f} MB")
     print(f"  train     wall {train_wall:8.1f} s   peak RSS {train_rss:7.0f} MB   (target ≤ 1536 MB: {train_rss / 1536:.2f}×)")
-    print(f"            plugins {plugin:.1f} s, learner {learner:.1f} s, recording {recording:.1f} s")
+    print(f"            plugins {plugin:.1f} s, learner {learner:.1f} s, recording {recording:.1f} s, closure {closure:.1f} s, "
+          f"other in the steps {steps - plugin - learner - recording - closure:.1f} s, outside the steps {train_wall - steps:.1f} s")
     print(f"            outside plugins and learner: {overhead:.1f} s = {100 * overhead / train_wall:.1f}% of train "
           f"(target ≤ 10%: {overhead / train_wall / 0.10:.2f}×)")
 finally:

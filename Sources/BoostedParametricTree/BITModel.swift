@@ -39,8 +39,6 @@ public struct BITModel: Sendable, Equatable {
         return values
     }
 
-    private static let eventsPerTask = 4096
-
     /// R̂(x|θ) = 1 + θ_A R̂_A(x) for every event of row-major `x` (`count × featureCount`).
     ///
     /// - Complexity: O(count · B · depth) after O(B · leaves · K) to fold θ into each leaf.
@@ -71,30 +69,13 @@ public struct BITModel: Sendable, Equatable {
                 }
             }
         }
-        let nf = featureCount
-        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
         var pointers = [UnsafeMutablePointer<Double>]()
         for _ in 0..<nt { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
         defer { for p in pointers { p.deallocate() } }
         x.withUnsafeBufferPointer { x in
-            leafValues.withUnsafeBufferPointer { leafValues in
-                forest.withRouter { router in
-                    let x = x.baseAddress, values = leafValues.baseAddress ?? FlatForest.Router.none()
-                    ParallelExecutor(threads: threads).forEach(tasks) { task in
-                        var t = [Double](repeating: 0, count: nt)
-                        t.withUnsafeMutableBufferPointer { t in
-                            for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                                let row = x! + i * nf
-                                for k in 0..<nt { t[k] = 0 }
-                                for b in 0..<router.treeCount {
-                                    let j = router.leaf(tree: b, features: row) * nt
-                                    for k in 0..<nt { t[k] += values[j + k] }
-                                }
-                                for k in 0..<nt { pointers[k][i] = 1 + t[k] }
-                            }
-                        }
-                    }
-                }
+            forest.sums(x: x.baseAddress, count: count, featureCount: featureCount, leafValues: leafValues, width: nt,
+                        threads: threads) { i, t in
+                for k in 0..<nt { pointers[k][i] = 1 + t[k] }
             }
         }
         return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }

@@ -37,9 +37,6 @@ public struct BPTModel: Sendable, Equatable {
                         featureCount: featureCount, trees: Array(trees.prefix(count)))
     }
 
-    /// Prediction is parallel over events; each event's result does not depend on the threads.
-    private static let eventsPerTask = 4096
-
     /// T(x|ν) for every event of row-major `x` (`count × featureCount`), eq. (C.32):
     /// Σ_b η Σ_j 1_j(x) ν_A Δ_{A,j}.
     ///
@@ -72,30 +69,13 @@ public struct BPTModel: Sendable, Equatable {
                 }
             }
         }
-        let nf = featureCount
-        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
         var pointers = [UnsafeMutablePointer<Double>]()
-        for k in 0..<nv { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
+        for _ in 0..<nv { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
         defer { for p in pointers { p.deallocate() } }
         x.withUnsafeBufferPointer { x in
-            leafValues.withUnsafeBufferPointer { leafValues in
-                forest.withRouter { router in
-                    let x = x.baseAddress, values = leafValues.baseAddress ?? FlatForest.Router.none()
-                    ParallelExecutor(threads: threads).forEach(tasks) { task in
-                        var t = [Double](repeating: 0, count: nv)
-                        t.withUnsafeMutableBufferPointer { t in
-                            for i in (task * Self.eventsPerTask)..<min(count, (task + 1) * Self.eventsPerTask) {
-                                let row = x! + i * nf
-                                for k in 0..<nv { t[k] = 0 }
-                                for b in 0..<router.treeCount {
-                                    let j = router.leaf(tree: b, features: row) * nv
-                                    for k in 0..<nv { t[k] += values[j + k] }
-                                }
-                                for k in 0..<nv { pointers[k][i] = t[k] }
-                            }
-                        }
-                    }
-                }
+            forest.sums(x: x.baseAddress, count: count, featureCount: featureCount, leafValues: leafValues, width: nv,
+                        threads: threads) { i, t in
+                for k in 0..<nv { pointers[k][i] = t[k] }
             }
         }
         return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }

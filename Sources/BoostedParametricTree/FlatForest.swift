@@ -3,21 +3,23 @@
 /// values (five arrays each) costs reference counting and bounds checks per tree that the
 /// comparisons themselves do not need.
 ///
-/// Routing is the trees' own: left iff `x[feature] <= threshold`, a NaN goes right. A child
-/// c ≥ 0 is a node of the flat arrays, c < 0 is leaf `~c` numbered across the forest (tree b's
-/// leaf j is `leafStart[b] + j`), so per-leaf values of all trees live in one array too.
+/// Routing is the trees' own: left iff `x[feature] <= threshold`, a NaN goes right. It is
+/// branch-free: a node's two children sit side by side and the comparison picks one by index,
+/// so the processor never mispredicts a level and overlaps the walks of consecutive trees.
+/// A child c ≥ 0 is a node of the flat arrays, c < 0 is leaf `~c` numbered across the forest
+/// (tree b's leaf j is `leafStart[b] + j`), so per-leaf values of all trees live in one array too.
 struct FlatForest: Sendable {
     private let feature: [Int32]
     private let threshold: [Double]
-    private let left: [Int32]
-    private let right: [Int32]
+    /// children[2n] (left) and children[2n + 1] (right) of node n.
+    private let children: [Int32]
     /// Per tree, its root node, or `~leaf` for a tree without splits.
     private let root: [Int32]
     /// Per tree, the forest-wide number of its first leaf; the last entry is the leaf total.
     let leafStart: [Int]
 
     init(_ trees: [BPTTree]) {
-        var feature: [Int32] = [], threshold: [Double] = [], left: [Int32] = [], right: [Int32] = []
+        var feature: [Int32] = [], threshold: [Double] = [], children: [Int32] = []
         var root: [Int32] = [], leafStart: [Int] = [0]
         for tree in trees {
             let nodeBase = Int32(feature.count), leafBase = Int32(leafStart.last!)
@@ -26,13 +28,13 @@ struct FlatForest: Sendable {
             for n in 0..<tree.splitCount {
                 feature.append(Int32(tree.splitFeature[n]))
                 threshold.append(tree.threshold[n])
-                left.append(child(tree.left[n]))
-                right.append(child(tree.right[n]))
+                children.append(child(tree.left[n]))
+                children.append(child(tree.right[n]))
             }
             leafStart.append(leafStart.last! + tree.leafCount)
         }
-        (self.feature, self.threshold, self.left, self.right, self.root, self.leafStart) =
-            (feature, threshold, left, right, root, leafStart)
+        (self.feature, self.threshold, self.children, self.root, self.leafStart) =
+            (feature, threshold, children, root, leafStart)
     }
 
     var treeCount: Int { root.count }
@@ -42,14 +44,12 @@ struct FlatForest: Sendable {
     func withRouter<R>(_ body: (Router) throws -> R) rethrows -> R {
         try feature.withUnsafeBufferPointer { f in
             try threshold.withUnsafeBufferPointer { t in
-                try left.withUnsafeBufferPointer { l in
-                    try right.withUnsafeBufferPointer { r in
-                        try root.withUnsafeBufferPointer { roots in
-                            // An empty buffer has no base address; a forest without splits never reads it.
-                            try body(Router(feature: f.baseAddress ?? Router.none(), threshold: t.baseAddress ?? Router.none(),
-                                            left: l.baseAddress ?? Router.none(), right: r.baseAddress ?? Router.none(),
-                                            root: roots.baseAddress ?? Router.none(), treeCount: roots.count))
-                        }
+                try children.withUnsafeBufferPointer { c in
+                    try root.withUnsafeBufferPointer { roots in
+                        // An empty buffer has no base address; a forest without splits never reads it.
+                        try body(Router(feature: f.baseAddress ?? Router.none(), threshold: t.baseAddress ?? Router.none(),
+                                        children: c.baseAddress ?? Router.none(), root: roots.baseAddress ?? Router.none(),
+                                        treeCount: roots.count))
                     }
                 }
             }
@@ -59,8 +59,7 @@ struct FlatForest: Sendable {
     struct Router: @unchecked Sendable {
         let feature: UnsafePointer<Int32>
         let threshold: UnsafePointer<Double>
-        let left: UnsafePointer<Int32>
-        let right: UnsafePointer<Int32>
+        let children: UnsafePointer<Int32>
         let root: UnsafePointer<Int32>
         let treeCount: Int
 
@@ -72,9 +71,65 @@ struct FlatForest: Sendable {
             var node = root[b]
             while node >= 0 {
                 let n = Int(node)
-                node = x[Int(feature[n])] <= threshold[n] ? left[n] : right[n]
+                node = children[2 * n + (x[Int(feature[n])] <= threshold[n] ? 0 : 1)]
             }
             return Int(~node)
+        }
+    }
+}
+
+extension FlatForest {
+    /// Events per tile of ``sums(x:count:featureCount:leafValues:width:threads:store:)``.
+    static let tileEvents = 64
+    /// Events per parallel task (fixed, so results do not depend on `threads`).
+    static let eventsPerTask = 4096
+
+    /// For every event of row-major `x` (`count × featureCount`), the sums over trees of its
+    /// leaves' rows of `leafValues` (forest-wide leaf-major, `width` values per leaf), added tree
+    /// by tree in boosting order starting from zero; `store(i, row)` receives event i's sums.
+    ///
+    /// Events go in tiles of 64 through one tree at a time: the tree and its leaf values stay in
+    /// the first-level cache, and 64 independent walks keep the processor busy. Every event's
+    /// additions happen in the same order as a walk of the trees one by one, so the sums are the
+    /// same to the bit. `store` is called concurrently for distinct events.
+    func sums(x: UnsafePointer<Double>?, count: Int, featureCount nf: Int, leafValues: [Double], width: Int,
+              threads: Int, store: (Int, UnsafePointer<Double>) -> Void) {
+        precondition(leafValues.count == leafCount * width, "leafValues must hold width values per leaf")
+        let tasks = (count + Self.eventsPerTask - 1) / Self.eventsPerTask
+        let tile = Self.tileEvents
+        leafValues.withUnsafeBufferPointer { leafValues in
+            withRouter { router in
+                let values = leafValues.baseAddress ?? Router.none()
+                ParallelExecutor(threads: threads).forEach(tasks) { task in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, tile * width)) { sums in
+                        let sums = sums.baseAddress!
+                        var first = task * Self.eventsPerTask
+                        let end = min(count, first + Self.eventsPerTask)
+                        while first < end {
+                            let m = min(tile, end - first)
+                            sums.update(repeating: 0, count: m * width)
+                            let rows = x! + first * nf
+                            for b in 0..<router.treeCount {
+                                for e in 0..<m {
+                                    let leaf = values + router.leaf(tree: b, features: rows + e * nf) * width
+                                    let s = sums + e * width
+                                    // Four lanes at a time: each lane is the same IEEE addition.
+                                    var k = 0
+                                    while k + 4 <= width {
+                                        let sum = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD4<Double>.self)
+                                            + UnsafeRawPointer(leaf + k).loadUnaligned(as: SIMD4<Double>.self)
+                                        UnsafeMutableRawPointer(s + k).storeBytes(of: sum, as: SIMD4<Double>.self)
+                                        k += 4
+                                    }
+                                    while k < width { s[k] += leaf[k]; k += 1 }
+                                }
+                            }
+                            for e in 0..<m { store(first + e, sums + e * width) }
+                            first += m
+                        }
+                    }
+                }
+            }
         }
     }
 }

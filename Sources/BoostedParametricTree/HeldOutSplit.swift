@@ -76,13 +76,22 @@ public struct HeldOutSplit: Codable, Sendable, Hashable {
     public func split(rows x: [Double], featureCount: Int) -> (training: [Double], heldOut: [Double]) {
         precondition(featureCount > 0 && x.count % featureCount == 0, "x must hold count × featureCount values")
         let (training, heldOut) = partition(count: x.count / featureCount)
-        func gather(_ rows: [Int]) -> [Double] {
-            var out: [Double] = []
-            out.reserveCapacity(rows.count * featureCount)
-            for r in rows { out.append(contentsOf: x[(r * featureCount)..<((r + 1) * featureCount)]) }
-            return out
+        return (Self.gather(rows: x, featureCount: featureCount, training),
+                Self.gather(rows: x, featureCount: featureCount, heldOut))
+    }
+
+    /// The rows `rows` (in that order) of row-major `x`, `featureCount` values per row: one part
+    /// of a ``partition(count:)``, for callers that split several arrays by the same partition.
+    public static func gather(rows x: [Double], featureCount: Int, _ rows: [Int]) -> [Double] {
+        precondition(rows.allSatisfy { $0 >= 0 && ($0 + 1) * featureCount <= x.count }, "rows must be inside x")
+        return [Double](unsafeUninitializedCapacity: rows.count * featureCount) { out, initialized in
+            x.withUnsafeBufferPointer { x in
+                for (k, r) in rows.enumerated() {
+                    (out.baseAddress! + k * featureCount).initialize(from: x.baseAddress! + r * featureCount, count: featureCount)
+                }
+            }
+            initialized = rows.count * featureCount
         }
-        return (gather(training), gather(heldOut))
     }
 }
 

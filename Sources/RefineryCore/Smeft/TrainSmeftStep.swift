@@ -22,6 +22,7 @@ struct TrainSmeftStep: Step {
         var closure: ClosureReport
         var surrogateID: Int64
         var learnerSeconds: Double
+        var closureSeconds: Double
     }
 
     func run(_ context: StepContext) throws -> Trained {
@@ -48,6 +49,7 @@ struct TrainSmeftStep: Step {
         let recordFile = try surrogate.write(JSONEncoder.refinery.encode(record), as: files.record, kind: .report)
 
         // Closure on events the surrogate did not see, with the training events' precision.
+        let closureStart = Date()
         let closure = SmeftClosure.run(name: plan.name, model: model, heldOut: heldOut, training: training, poiNames: plan.pois,
                                        points: plan.closurePoints, names: nominal.names, threads: threads)
         let outputs = [
@@ -56,13 +58,14 @@ struct TrainSmeftStep: Step {
             try surrogate.write(Data(SmeftClosure.table(closure, poiNames: plan.pois).utf8), as: files.closureTable, kind: .report),
             try surrogate.write(JSONEncoder.refinery.encode(closure), as: files.closureJSON, kind: .report),
         ]
+        let closureSeconds = Date().timeIntervalSince(closureStart)
         let surrogateID = try surrogate.commit(context, outputs: outputs) { modelID in
             try context.store.recordSurrogate(identity.entry(artifactID: modelID, seed: nominal.seed,
                                                              closureFigures: [layout.relative(files.closurePlot)],
                                                              runID: context.runID))
         }
         progress.log("\(plan.name): trained \(model.trees.count) BIT trees on \(training.count) events in \(String(format: "%.1f", learnerSeconds)) s; closure on \(heldOut.count) held-out events \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
-        return Trained(closure: closure, surrogateID: surrogateID, learnerSeconds: learnerSeconds)
+        return Trained(closure: closure, surrogateID: surrogateID, learnerSeconds: learnerSeconds, closureSeconds: closureSeconds)
     }
 }
 
@@ -98,6 +101,7 @@ extension Training {
                            trees: Int?, threads: Int, progress: TrainingProgress) -> Outcome {
         let layout = workspace.layout
         var outcome = Outcome(name: WorkspaceConfig.SmeftSection.surrogateName)
+        let started = Date()
         do {
             let plan = try SmeftPlan.resolve(workspace, trees: trees)
             let identity = SmeftIdentity(plan: plan, nominalSHA256: inputs.nominal.sha256)
@@ -119,6 +123,7 @@ extension Training {
                 outcome.surrogateID = finished.value.surrogateID
                 outcome.closure = finished.value.closure
                 outcome.timings.learner = finished.value.learnerSeconds
+                outcome.timings.closure = finished.value.closureSeconds
                 outcome.timings.recording = finished.recordingSeconds
             }
         } catch {
@@ -126,6 +131,7 @@ extension Training {
             outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
             progress.log("\(outcome.name): FAILED: \(outcome.error!)")
         }
+        outcome.timings.total = Date().timeIntervalSince(started)
         return outcome
     }
 }

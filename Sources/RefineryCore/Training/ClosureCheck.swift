@@ -106,18 +106,28 @@ enum ClosureCheck {
     /// weights by the nominal's event index, own events by their own index).
     static func run(systematic: String, model: BPTModel, nominal: NominalEvents, basePoints: [[Double]],
                     samples: [Sample], heldOut split: HeldOutSplit?, threads: Int) -> ClosureReport {
-        func closure(_ part: (([Double]) -> [Double], ([Double]) -> [Double])?) -> ClosureReport {
-            let rows = part?.0 ?? { $0 }, weights = part?.1 ?? { $0 }
-            return run(systematic: systematic, model: model, nominalX: rows(nominal.x), nominalW: weights(nominal.w),
-                       names: nominal.names, units: nominal.units, basePoints: basePoints,
-                       samples: samples.map { Sample(x: $0.x.map(rows), w: weights($0.w)) },
+        let width = nominal.width
+        /// One part of the split: the nominal events' and each sample's rows in it.
+        func closure(nominalRows: [Int]?, sampleRows: [[Int]?]) -> ClosureReport {
+            func values(_ w: [Double], _ rows: [Int]?) -> [Double] { rows.map { $0.map { w[$0] } } ?? w }
+            func features(_ x: [Double], _ rows: [Int]?) -> [Double] {
+                rows.map { HeldOutSplit.gather(rows: x, featureCount: width, $0) } ?? x
+            }
+            return run(systematic: systematic, model: model, nominalX: features(nominal.x, nominalRows),
+                       nominalW: values(nominal.w, nominalRows), names: nominal.names, units: nominal.units,
+                       basePoints: basePoints,
+                       samples: zip(samples, sampleRows).map { sample, rows in
+                           Sample(x: sample.x.map { features($0, rows) }, w: values(sample.w, rows))
+                       },
                        threads: threads)
         }
-        guard let split else { return closure(nil) }
-        let width = nominal.width
-        // Own-event samples are split by their own index: `weights` and `rows` are per sample.
-        var report = closure(({ split.split(rows: $0, featureCount: width).training }, { split.split($0).training }))
-        let held = closure(({ split.split(rows: $0, featureCount: width).heldOut }, { split.split($0).heldOut }))
+        guard let split else { return closure(nominalRows: nil, sampleRows: samples.map { _ in nil }) }
+        // Each partition is computed once: reweighted weights by the nominal's event index, own
+        // events by their own index (as `BPTTrainingData.split(by:)` splits them).
+        let nominalParts = split.partition(count: nominal.w.count)
+        let sampleParts = samples.map { $0.x == nil ? nominalParts : split.partition(count: $0.w.count) }
+        var report = closure(nominalRows: nominalParts.training, sampleRows: sampleParts.map(\.training))
+        let held = closure(nominalRows: nominalParts.heldOut, sampleRows: sampleParts.map(\.heldOut))
         report.heldOut = .init(fraction: split.fraction, seed: split.seed, basePoints: held.basePoints, ratios: held.ratios)
         return report
     }

@@ -29,6 +29,7 @@ struct TrainSystematicStep: Step {
         var files: [URL]
         var pluginSeconds: Double
         var learnerSeconds: Double
+        var closureSeconds: Double
     }
 
     /// Everything is staged first: the data sets in `synthetic/.<name>.staging-<tag>/`, the five
@@ -101,6 +102,7 @@ struct TrainSystematicStep: Step {
 
         // 4. Closure on the training base points; with a held-out split, on the training part
         //    and, for the criterion, on the held-out part (the trainer's own split of each sample).
+        let closureStart = Date()
         let closure = ClosureCheck.run(systematic: plan.name, model: model, nominal: nominal, basePoints: points,
                                        samples: samples, heldOut: plan.heldOut, threads: threads)
         let outputs = [
@@ -110,6 +112,7 @@ struct TrainSystematicStep: Step {
             try surrogate.write(Data(ClosureCheck.table(closure).utf8), as: final.closureTable, kind: .report),
             try surrogate.write(JSONEncoder.refinery.encode(closure), as: final.closureJSON, kind: .report),
         ]
+        let closureSeconds = Date().timeIntervalSince(closureStart)
 
         // 5. The commit: the data sets (hashes verified as they were read) and the five files
         //    recorded under their final names with the surrogate's identity, then both staged
@@ -122,7 +125,7 @@ struct TrainSystematicStep: Step {
         }
         progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(final.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
-                       pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds)
+                       pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds, closureSeconds: closureSeconds)
     }
 
     /// The files of a staged data set, as they will be recorded in the family folder `family`:

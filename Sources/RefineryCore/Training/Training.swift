@@ -68,6 +68,7 @@ public enum Training {
             var outcomes: [Outcome] = []
             for entry in entries {
                 var outcome = Outcome(name: entry.name)
+                let started = Date()
                 do {
                     let plan = try Self.plan(entry, workspace: workspace, catalog: catalog, process: process, trees: options.trees,
                                              recorded: try recorder.store.latestSurrogate(systematic: entry.name)?.pluginSHA256)
@@ -97,12 +98,14 @@ public enum Training {
                         outcome.closure = trained.closure
                         outcome.timings.plugin = trained.pluginSeconds
                         outcome.timings.learner = trained.learnerSeconds
+                        outcome.timings.closure = trained.closureSeconds
                     }
                 } catch {
                     outcome.status = .failed
                     outcome.error = (error as? LocalizedError)?.errorDescription ?? "\(error)"
                     progress.log("\(entry.name): FAILED: \(outcome.error!)")
                 }
+                outcome.timings.total = Date().timeIntervalSince(started)
                 outcomes.append(outcome)
             }
             // The SMEFT surrogate (smeft: section) is trained like a systematic, after them.

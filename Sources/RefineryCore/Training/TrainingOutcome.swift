@@ -55,6 +55,10 @@ extension Training {
             public var learner = 0.0
             /// Hashing files and writing provenance records.
             public var recording = 0.0
+            /// The closure check with its figure and tables.
+            public var closure = 0.0
+            /// The whole systematic: planning, deciding, and (when trained) everything above.
+            public var total = 0.0
         }
 
         init(name: String) {
