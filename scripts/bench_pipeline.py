@@ -42,6 +42,7 @@ try:
     learner = sum(o["timings"]["learner"] for o in outcomes)
     recording = sum(o["timings"]["recording"] for o in outcomes)
     closure = sum(o["timings"]["closure"] for o in outcomes)
+    reading = sum(o["timings"]["reading"] for o in outcomes)
     steps = sum(o["timings"]["total"] for o in outcomes)
     overhead = train_wall - plugin - learner
     load = open("/proc/loadavg").read().split()[:3]
@@ -49,8 +50,9 @@ try:
           f"{threads} threads, load average {' '.join(load)}")
     print(f"  simulate  wall {sim_wall:8.1f} s   peak RSS {sim_rss:7.0f} MB")
     print(f"  train     wall {train_wall:8.1f} s   peak RSS {train_rss:7.0f} MB   (target ≤ 1536 MB: {train_rss / 1536:.2f}×)")
-    print(f"            plugins {plugin:.1f} s, learner {learner:.1f} s, recording {recording:.1f} s, closure {closure:.1f} s, "
-          f"other in the steps {steps - plugin - learner - recording - closure:.1f} s, outside the steps {train_wall - steps:.1f} s")
+    print(f"            plugins {plugin:.1f} s, learner {learner:.1f} s; reading {reading:.1f} s, closure {closure:.1f} s, "
+          f"recording {recording:.1f} s, other in the steps {steps - plugin - learner - reading - recording - closure:.1f} s, "
+          f"outside the steps {train_wall - steps:.1f} s")
     print(f"            outside plugins and learner: {overhead:.1f} s = {100 * overhead / train_wall:.1f}% of train "
           f"(target ≤ 10%: {overhead / train_wall / 0.10:.2f}×)")
 finally:

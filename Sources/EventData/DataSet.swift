@@ -54,6 +54,7 @@ public struct DataSet: Sendable {
         do { data = try Data(contentsOf: fileURL) } catch {
             throw EventDataError.io(path: fileURL.path, reason: error.localizedDescription)
         }
+        FileHash.HashTrace.note(fileURL)
         let actual = FileHash.sha256(data)
         guard actual == column.sha256 else {
             throw EventDataError.hashMismatch(path: fileURL.path, recorded: column.sha256, actual: actual)
@@ -132,6 +133,7 @@ public struct DataSet: Sendable {
         func fill(_ destination: UnsafeMutableRawBufferPointer) throws {
             defer { try? handle.close() }
             precondition(destination.count >= header.dataBytes, "destination too small")
+            FileHash.HashTrace.note(fileURL)
             var hasher = SHA256()
             hasher.update(data: prefix)
             if let base = destination.baseAddress {

@@ -33,8 +33,9 @@ public enum FileHash {
         return hex(hasher.finalize())
     }
 
-    /// With `REFINERY_HASH_TRACE=<file>` in the environment, every file hashed is appended to
-    /// that file as "<pid> <path>": the tests count how often a step reads its inputs.
+    /// With `REFINERY_HASH_TRACE=<file>` in the environment, every file hashed (on its own or
+    /// while a column is read) is appended to that file as "<pid> <path>": the tests count how
+    /// often a step reads its inputs.
     enum HashTrace {
         static let path = ProcessInfo.processInfo.environment["REFINERY_HASH_TRACE"]
 

@@ -120,6 +120,29 @@ final class CommandShapeTests: XCTestCase {
         XCTAssertEqual(count("/libRefineryTwoPoint.so"), 2, lines.joined(separator: "\n"))
     }
 
+    /// The nominal sample is read (and verified) once per `train` run, however many systematics
+    /// learn from it; each systematic's own data sets are read once.
+    func testTheNominalSampleIsReadOncePerRun() throws {
+        let ws = try CLI.workspace(in: directory, events: 2000, trees: 3, systematics: CLI.systematics("HF", "LF", "POW"))
+        XCTAssertEqual(try CLI.run(["simulate", "-w", ws.path]).status, 0)
+        let trace = directory.appendingPathComponent("hashes.txt")
+        FileManager.default.createFile(atPath: trace.path, contents: nil)
+        let train = try CLI.run(["train", "--allow-closure-failure", "-w", ws.path], environment: ["REFINERY_HASH_TRACE": trace.path])
+        XCTAssertEqual(train.status, 0, train.all)
+        let all = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+        let root = ws.standardizedFileURL.path
+        // The host's lines (the process that hashed the configuration), not the plugin workers'.
+        let host = try XCTUnwrap(all.first { $0.hasSuffix("\(root)/refinery.yaml") }?.split(separator: " ").first)
+        let lines = all.filter { $0.split(separator: " ").first == host }
+        func count(_ suffix: String) -> Int { lines.filter { $0.hasSuffix("\(root)/\(suffix)") }.count }
+        for column in ["x.npy", "w.npy", "fiducial.npy"] {
+            XCTAssertEqual(count("samples/nominal/\(column)"), 1, "samples/nominal/\(column):\n" + lines.joined(separator: "\n"))
+        }
+        // Read in the host once (training) after the plugin worker wrote it.
+        XCTAssertEqual(lines.filter { $0.contains("/synthetic/.HF.staging-") && $0.hasSuffix("/nu0/w.npy") }.count, 1,
+                       lines.joined(separator: "\n"))
+    }
+
     /// Staging folders are owned by host, boot and pid together: two trains running at once
     /// leave alone each other's folders and those of another host or boot with the same pid.
     func testStagingFoldersOfOtherHostsOrBootsAreLeftAlone() throws {

@@ -14,6 +14,8 @@ struct TrainSmeftStep: Step {
     let identity: SmeftIdentity
     let threads: Int
     let progress: TrainingProgress
+    /// The nominal events, read once per `train` run for all its steps.
+    let nominalEvents: NominalEventsCache
 
     var command: String { "train-smeft" }
     var replay: [String]? { ["train", "--only", plan.name, "--trees", String(plan.settings.trees), "--allow-closure-failure"] }
@@ -21,6 +23,7 @@ struct TrainSmeftStep: Step {
     struct Trained: Sendable {
         var closure: ClosureReport
         var surrogateID: Int64
+        var readingSeconds: Double
         var learnerSeconds: Double
         var closureSeconds: Double
     }
@@ -30,9 +33,11 @@ struct TrainSmeftStep: Step {
         let surrogate = try SurrogateCommit(layout: layout, name: plan.name)
         defer { surrogate.discard() }
         let files = surrogate.final
-        let start = Date()
-        let nominal = try NominalEvents(layout.nominalSample)
+        let readStart = Date()
+        let nominal = try nominalEvents.events(layout.nominalSample, manifestSHA256: identity.nominalSHA256)
         let sample = try SmeftSample(layout.nominalSample, plan: plan)
+        let readingSeconds = Date().timeIntervalSince(readStart)
+        let start = Date()
         let k = SmeftColumns.count(plan.pois.count)
         let (training, heldOut) = SmeftClosure.parts(nominal: nominal, sample: sample, split: plan.heldOut, outputs: k)
         let data = try BITTrainingData(x: training.x, featureCount: nominal.width, weights: training.w,
@@ -65,7 +70,8 @@ struct TrainSmeftStep: Step {
                                                              runID: context.runID))
         }
         progress.log("\(plan.name): trained \(model.trees.count) BIT trees on \(training.count) events in \(String(format: "%.1f", learnerSeconds)) s; closure on \(heldOut.count) held-out events \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(files.folder))/")
-        return Trained(closure: closure, surrogateID: surrogateID, learnerSeconds: learnerSeconds, closureSeconds: closureSeconds)
+        return Trained(closure: closure, surrogateID: surrogateID, readingSeconds: readingSeconds, learnerSeconds: learnerSeconds,
+                       closureSeconds: closureSeconds)
     }
 }
 
@@ -98,7 +104,7 @@ extension Training {
 
     /// Decides and, unless reused, trains the SMEFT surrogate inside `train`'s run.
     static func trainSmeft(_ workspace: Workspace, inputs: TrainingInputs, runner: StepRunner, store: ProvenanceStore,
-                           trees: Int?, threads: Int, progress: TrainingProgress) -> Outcome {
+                           nominalEvents: NominalEventsCache, trees: Int?, threads: Int, progress: TrainingProgress) -> Outcome {
         let layout = workspace.layout
         var outcome = Outcome(name: WorkspaceConfig.SmeftSection.surrogateName)
         let started = Date()
@@ -117,11 +123,13 @@ extension Training {
                 progress.log("\(plan.name): reused (identity \(identity.key.prefix(12)) unchanged)")
             case let .train(reason):
                 progress.log("\(plan.name): \(DecisionText.text(reason)); BIT, \(plan.pois.count) POIs, order \(plan.order), \(plan.settings.trees) trees")
-                let step = TrainSmeftStep(workspace: workspace, plan: plan, identity: identity, threads: threads, progress: progress)
+                let step = TrainSmeftStep(workspace: workspace, plan: plan, identity: identity, threads: threads, progress: progress,
+                                          nominalEvents: nominalEvents)
                 let finished = try runner.run(step, hashed: [inputs.configuration, inputs.nominal])
                 outcome.status = .trained
                 outcome.surrogateID = finished.value.surrogateID
                 outcome.closure = finished.value.closure
+                outcome.timings.reading = finished.value.readingSeconds
                 outcome.timings.learner = finished.value.learnerSeconds
                 outcome.timings.closure = finished.value.closureSeconds
                 outcome.timings.recording = finished.recordingSeconds

@@ -15,6 +15,8 @@ struct TrainSystematicStep: Step {
     let threads: Int
     let process: PluginProcess
     let progress: TrainingProgress
+    /// The nominal events, read once per `train` run for all its steps.
+    let nominalEvents: NominalEventsCache
 
     var command: String { "train-systematic" }
     /// Replayed with the tree count it was trained with: `--trees` is the last settings layer,
@@ -28,6 +30,7 @@ struct TrainSystematicStep: Step {
         var surrogateID: Int64
         var files: [URL]
         var pluginSeconds: Double
+        var readingSeconds: Double
         var learnerSeconds: Double
         var closureSeconds: Double
     }
@@ -61,8 +64,8 @@ struct TrainSystematicStep: Step {
 
         // 2. Training data: the nominal fiducial events and one sample per base point. Each
         //    column is read once; reading verifies it against its manifest's SHA-256.
-        let learnStart = Date()
-        let nominal = try NominalEvents(layout.nominalSample)
+        let readStart = Date()
+        let nominal = try nominalEvents.events(layout.nominalSample, manifestSHA256: identity.nominalSHA256)
         var inputs: [BasePointInput] = []
         var samples: [ClosureCheck.Sample] = []
         var dataSets: [(DataSet, read: Set<String>)] = []
@@ -80,6 +83,8 @@ struct TrainSystematicStep: Step {
                 samples.append(.init(x: nil, w: w))
             }
         }
+        let readingSeconds = Date().timeIntervalSince(readStart)
+        let learnStart = Date()
         let data = try BPTTrainingData(nominalX: nominal.x, featureCount: nominal.width, nominalWeights: nominal.w,
                                        basePoints: inputs, bins: plan.settings.bins)
         inputs = []
@@ -125,7 +130,8 @@ struct TrainSystematicStep: Step {
         }
         progress.log("\(plan.name): trained \(model.trees.count) trees in \(String(format: "%.1f", learnerSeconds)) s (plugin \(String(format: "%.1f", pluginSeconds)) s); closure \(closure.closes ? "ok" : "FAILS the criterion"); \(layout.relative(final.folder))/")
         return Trained(closure: closure, surrogateID: surrogateID, files: outputs.map(\.url),
-                       pluginSeconds: pluginSeconds, learnerSeconds: learnerSeconds, closureSeconds: closureSeconds)
+                       pluginSeconds: pluginSeconds, readingSeconds: readingSeconds, learnerSeconds: learnerSeconds,
+                       closureSeconds: closureSeconds)
     }
 
     /// The files of a staged data set, as they will be recorded in the family folder `family`:
@@ -143,32 +149,5 @@ struct TrainSystematicStep: Step {
             let hashed = try HashedFile.of(staged, kind: .synthetic)
             return HashedFile(url: url, kind: .synthetic, size: hashed.size, sha256: hashed.sha256)
         }
-    }
-}
-
-/// The nominal sample's fiducial events, as the learner and the closure check need them.
-struct NominalEvents {
-    var x: [Double]
-    var w: [Double]
-    var width: Int
-    var names: [String]
-    var units: [String]
-    var seed: UInt64
-    /// The nominal event index of each fiducial row (``RecalibratedDataContract``).
-    var events: [Int]
-
-    init(_ url: URL) throws {
-        let nominal = try DataSet.open(url)
-        let (xShape, xAll) = try nominal.read("x", as: Double.self)
-        let wAll = try nominal.read("w", as: Double.self).values
-        let fiducial = try nominal.read("fiducial", as: UInt8.self).values
-        width = xShape[1]
-        // The rows a reweighted D(ν)'s weights belong to: the contract the validator wrote them by.
-        x = ReweightedDataContract.fiducialRows(xAll, width: width, fiducial: fiducial)
-        w = ReweightedDataContract.fiducialRows(wAll, fiducial: fiducial)
-        events = RecalibratedDataContract.fiducialEvents(fiducial: fiducial)
-        names = nominal.manifest.column(named: "x")?.names ?? (0..<width).map { "x\($0)" }
-        units = nominal.manifest.column(named: "x")?.units ?? Array(repeating: "", count: width)
-        seed = nominal.manifest.seed ?? 0
     }
 }

@@ -65,6 +65,7 @@ public enum Training {
                                         trustArchivedPlugins: options.trustArchivedPlugins)
             let process = PluginProcess(executable: options.executable, trust: catalog.trust)
             let runner = StepRunner(workspace: workspace, store: recorder.store)
+            let nominalEvents = NominalEventsCache()
             var outcomes: [Outcome] = []
             for entry in entries {
                 var outcome = Outcome(name: entry.name)
@@ -89,7 +90,8 @@ public enum Training {
                     case let .train(reason):
                         progress.log("\(entry.name): \(DecisionText.text(reason)); plugin \(plan.pluginName) \(plan.pluginVersion) [\(plan.kind.rawValue)], \(plan.spec.basePoints.count) base points, \(plan.spec.terms.count) terms, sha256 \(plan.pluginSHA256.prefix(12))")
                         let step = TrainSystematicStep(workspace: workspace, plan: plan, identity: identity,
-                                                       threads: options.threads, process: process, progress: progress)
+                                                       threads: options.threads, process: process, progress: progress,
+                                                       nominalEvents: nominalEvents)
                         let finished = try runner.run(step, hashed: hashed)
                         let trained = finished.value
                         outcome.timings.recording = finished.recordingSeconds
@@ -97,6 +99,7 @@ public enum Training {
                         outcome.surrogateID = trained.surrogateID
                         outcome.closure = trained.closure
                         outcome.timings.plugin = trained.pluginSeconds
+                        outcome.timings.reading = trained.readingSeconds
                         outcome.timings.learner = trained.learnerSeconds
                         outcome.timings.closure = trained.closureSeconds
                     }
@@ -110,7 +113,8 @@ public enum Training {
             }
             // The SMEFT surrogate (smeft: section) is trained like a systematic, after them.
             if workspace.config.smeft != nil, options.only.isEmpty || options.only.contains(WorkspaceConfig.SmeftSection.surrogateName) {
-                outcomes.append(trainSmeft(workspace, inputs: inputs, runner: runner, store: recorder.store, trees: options.trees,
+                outcomes.append(trainSmeft(workspace, inputs: inputs, runner: runner, store: recorder.store,
+                                           nominalEvents: nominalEvents, trees: options.trees,
                                            threads: options.threads, progress: progress))
             }
             let failed = outcomes.filter { !$0.succeeded }.map(\.name)

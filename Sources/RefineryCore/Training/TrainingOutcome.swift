@@ -52,6 +52,10 @@ extension Training {
         /// Wall times in seconds.
         public struct Timings: Sendable, Encodable {
             public var plugin = 0.0
+            /// Reading the training data (the nominal sample and the synthetic data sets), each
+            /// column verified against its manifest's SHA-256 as it is read.
+            public var reading = 0.0
+            /// Binning and boosting (Algorithm 1), from the data in memory to the trained model.
             public var learner = 0.0
             /// Hashing files and writing provenance records.
             public var recording = 0.0
