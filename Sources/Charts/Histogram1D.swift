@@ -40,6 +40,22 @@ public struct Histogram1D: Sendable {
         sumsOfSquares[bin] += weight * weight
     }
 
+    /// `fill(bin: bins[i], weight: weights[i])` for every i with `bins[i] >= 0`, in order (so
+    /// every bin sums the same values in the same order), without a uniqueness check per value.
+    public mutating func fill(bins: [Int], weights: [Double]) {
+        precondition(bins.count == weights.count, "one weight per bin index")
+        let count = sums.count
+        sums.withUnsafeMutableBufferPointer { sums in
+            sumsOfSquares.withUnsafeMutableBufferPointer { squares in
+                for (b, w) in zip(bins, weights) where b >= 0 {
+                    precondition(b < count, "bin index outside the histogram")
+                    sums[b] += w
+                    squares[b] += w * w
+                }
+            }
+        }
+    }
+
     /// Bin-by-bin ratio to `other`, NaN where `other` is empty.
     public func ratio(to other: Histogram1D) -> [Double] {
         zip(sums, other.sums).map { $1 != 0 ? $0 / $1 : .nan }

@@ -151,21 +151,19 @@ enum ClosureCheck {
             // Each nominal event's bin, looked up once for the nominal, every prediction and
             // every reweighted sample's weights on the same events (-1: outside the edges).
             let bins = column.map { nominalHist.bin(of: $0) ?? -1 }
-            for i in 0..<n where bins[i] >= 0 {
-                nominalHist.fill(bin: bins[i], weight: nominalW[i])
-                counts[bins[i]] += 1
-            }
+            nominalHist.fill(bins: bins, weights: nominalW)
+            for b in bins where b >= 0 { counts[b] += 1 }
             var entry = ClosureReport.ObservableRatios(observable: names[f], edges: edges, data: [], prediction: [], sigma: [],
                                                        populated: counts.map { $0 >= ClosureReport.minimumEvents })
             for (k, sample) in samples.enumerated() {
                 var dataHist = Histogram1D(edges: edges)
                 var predHist = Histogram1D(edges: edges)
                 if let xs = sample.x {
-                    for i in 0..<sample.w.count { dataHist.fill(xs[i * width + f], weight: sample.w[i]) }
+                    dataHist.fill(bins: (0..<sample.w.count).map { dataHist.bin(of: xs[$0 * width + f]) ?? -1 }, weights: sample.w)
                 } else {
-                    for i in 0..<n where bins[i] >= 0 { dataHist.fill(bin: bins[i], weight: sample.w[i]) }
+                    dataHist.fill(bins: bins, weights: sample.w)
                 }
-                for i in 0..<n where bins[i] >= 0 { predHist.fill(bin: bins[i], weight: predicted[k][i]) }
+                predHist.fill(bins: bins, weights: predicted[k])
                 let data = dataHist.ratio(to: nominalHist)
                 let prediction = predHist.ratio(to: nominalHist)
                 var sigma = (0..<data.count).map { b -> Double in
