@@ -4,7 +4,8 @@
 # package is present.
 set -eu
 # slurm-wlm and munge: the cluster tests bring up a one-node Slurm cluster (docs/cluster.md).
-needed="libsqlite3-dev libarchive-dev libnlopt-dev libxgboost-dev zstd python3-numpy python3-scipy slurm-wlm munge"
+# libc6-dev: glibc's headers and link libraries, libmvec among them (the learner's vector log1p).
+needed="libc6-dev libsqlite3-dev libarchive-dev libnlopt-dev libxgboost-dev zstd python3-numpy python3-scipy slurm-wlm munge"
 missing=""
 for package in $needed; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

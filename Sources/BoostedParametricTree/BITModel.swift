@@ -52,33 +52,8 @@ public struct BITModel: Sendable, Equatable {
     ///
     /// - Complexity: O(count · B · (depth + θ count)).
     public func predict(x: [Double], count: Int, thetas: [[Double]], threads: Int = 1) -> [[Double]] {
-        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
-        let eta = settings.learningRate
-        let nt = thetas.count
-        let thetaA = thetas.map { outputValues(theta: $0) }
-        // η θ_A R̂_{A,j} per forest-wide leaf j and θ, leaf-major (leafValues[j · nt + k]).
-        let forest = FlatForest(trees)
-        var leafValues: [Double] = []
-        leafValues.reserveCapacity(forest.leafCount * nt)
-        for tree in trees {
-            for v in tree.leafCoefficients {
-                for k in 0..<nt {
-                    var t = 0.0
-                    for a in 0..<thetaA[k].count { t += thetaA[k][a] * v[a] }
-                    leafValues.append(eta * t)
-                }
-            }
-        }
-        var pointers = [UnsafeMutablePointer<Double>]()
-        for _ in 0..<nt { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
-        defer { for p in pointers { p.deallocate() } }
-        x.withUnsafeBufferPointer { x in
-            forest.sums(x: x.baseAddress, count: count, featureCount: featureCount, leafValues: leafValues, width: nt,
-                        threads: threads) { i, t in
-                for k in 0..<nt { pointers[k][i] = 1 + t[k] }
-            }
-        }
-        return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        FlatForest.foldedSums(trees, x: x, count: count, featureCount: featureCount, folds: thetas.map(outputValues(theta:)),
+                              learningRate: settings.learningRate, offset: 1, threads: threads)
     }
 
     /// The coefficient functions R̂_A(x), row-major `count × outputCount` (what a likelihood

@@ -50,35 +50,10 @@ public struct BPTModel: Sendable, Equatable {
     ///
     /// - Complexity: O(count · B · (depth + ν count)).
     public func predict(x: [Double], count: Int, nus: [[Double]], threads: Int = 1) -> [[Double]] {
-        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
         precondition(nus.allSatisfy { $0.count == parameterNames.count }, "each ν must have one value per parameter")
-        let eta = settings.learningRate
-        let nv = nus.count
-        // η ν_A Δ_{A,j} per leaf of every tree and ν, leaf-major (leafValues[j · nv + k] for the
-        // forest-wide leaf j): the per-event work is then one traversal and nv lookups per tree.
-        let forest = FlatForest(trees)
-        var leafValues: [Double] = []
-        leafValues.reserveCapacity(forest.leafCount * nv)
-        let termValues = nus.map { nu in terms.map { $0.value(at: nu) } }
-        for tree in trees {
-            for delta in tree.leafCoefficients {
-                for k in 0..<nv {
-                    var t = 0.0
-                    for a in 0..<termValues[k].count { t += termValues[k][a] * delta[a] }
-                    leafValues.append(eta * t)
-                }
-            }
-        }
-        var pointers = [UnsafeMutablePointer<Double>]()
-        for _ in 0..<nv { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
-        defer { for p in pointers { p.deallocate() } }
-        x.withUnsafeBufferPointer { x in
-            forest.sums(x: x.baseAddress, count: count, featureCount: featureCount, leafValues: leafValues, width: nv,
-                        threads: threads) { i, t in
-                for k in 0..<nv { pointers[k][i] = t[k] }
-            }
-        }
-        return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        return FlatForest.foldedSums(trees, x: x, count: count, featureCount: featureCount,
+                                     folds: nus.map { nu in terms.map { $0.value(at: nu) } },
+                                     learningRate: settings.learningRate, offset: nil, threads: threads)
     }
 
     /// The DCR estimate S(x|ν) = exp(T(x|ν)) (eq. 62) per event.

@@ -17,9 +17,6 @@ struct BinnedTree: Sendable {
         children = tree.left.indices.flatMap { [Int32(tree.left[$0]), Int32(tree.right[$0])] }
     }
 
-    /// The leaf the binned event `codes` reaches (for occasional use; sweeps use ``withRouter(_:)``).
-    func leaf(codes: UnsafePointer<UInt8>) -> Int { withRouter { $0.leaf(codes: codes) } }
-
     /// Calls `body` with a router over the tree's arrays (valid only inside `body`).
     func withRouter<R>(_ body: (Router) -> R) -> R {
         feature.withUnsafeBufferPointer { f in

@@ -132,4 +132,41 @@ extension FlatForest {
             }
         }
     }
+
+    /// Per weight vector c_k, for every event: `offset` + Σ_b η Σ_A c_kA v_{A,j_b(x)}, the leaf
+    /// coefficients v of each tree folded with c_k (ν's term values for T(x|ν) of eq. C.32,
+    /// θ_A for R̂(x|θ) of eq. 67). `result[k][i]`; each k exactly as if predicted alone.
+    static func foldedSums(_ trees: [BPTTree], x: [Double], count: Int, featureCount: Int, folds: [[Double]],
+                           learningRate eta: Double, offset: Double?, threads: Int) -> [[Double]] {
+        precondition(x.count == count * featureCount, "x must hold count × featureCount values")
+        let nk = folds.count
+        // η c_k · v per forest-wide leaf j and k, leaf-major (leafValues[j · nk + k]): the
+        // per-event work is then one walk and nk additions per tree.
+        let forest = FlatForest(trees)
+        var leafValues: [Double] = []
+        leafValues.reserveCapacity(forest.leafCount * nk)
+        for tree in trees {
+            for v in tree.leafCoefficients {
+                for c in folds {
+                    var t = 0.0
+                    for a in 0..<c.count { t += c[a] * v[a] }
+                    leafValues.append(eta * t)
+                }
+            }
+        }
+        var pointers = [UnsafeMutablePointer<Double>]()
+        for _ in 0..<nk { pointers.append(UnsafeMutablePointer.allocate(capacity: max(count, 1))) }
+        defer { for p in pointers { p.deallocate() } }
+        x.withUnsafeBufferPointer { x in
+            forest.sums(x: x.baseAddress, count: count, featureCount: featureCount, leafValues: leafValues, width: nk,
+                        threads: threads) { i, t in
+                if let offset {
+                    for k in 0..<nk { pointers[k][i] = offset + t[k] }
+                } else {
+                    for k in 0..<nk { pointers[k][i] = t[k] }
+                }
+            }
+        }
+        return pointers.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
+    }
 }

@@ -218,16 +218,21 @@ func nominalExpSums(codes: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
     partial.withUnsafeMutableBufferPointer { partial in
         let partial = partial.baseAddress!
         executor.forEach(blockCount) { b in
-            var t = [Double](repeating: 0, count: nv)
-            var sums = [Double](repeating: 0, count: nv)
-            for i in (b * blockSize)..<min(count, (b + 1) * blockSize) {
-                for v in 0..<nv { t[v] = 0 }
-                let row = codes + i * featureCount
-                for (k, tree) in trees.enumerated() {
-                    let step = scaledPredictions[k][tree.leaf(codes: row)]
-                    for v in 0..<nv { t[v] += step[v] }
+            let begin = b * blockSize, end = min(count, (b + 1) * blockSize)
+            // Tree by tree over the block (one router per tree); each event's T still adds the
+            // trees in boosting order.
+            var t = [Double](repeating: 0, count: (end - begin) * nv)
+            for (k, tree) in trees.enumerated() {
+                tree.withRouter { router in
+                    for i in begin..<end {
+                        let step = scaledPredictions[k][router.leaf(codes: codes + i * featureCount)]
+                        for v in 0..<nv { t[(i - begin) * nv + v] += step[v] }
+                    }
                 }
-                for v in 0..<nv { sums[v] += weights[i] * exp(t[v]) }
+            }
+            var sums = [Double](repeating: 0, count: nv)
+            for i in begin..<end {
+                for v in 0..<nv { sums[v] += weights[i] * exp(t[(i - begin) * nv + v]) }
             }
             for v in 0..<nv { partial[b * nv + v] = sums[v] }
         }

@@ -6,15 +6,15 @@ import Dispatch
 /// afterwards, and the task decomposition never depends on `threads`, so results are
 /// bit-identical for any thread count. Tasks are assigned statically (worker w runs tasks
 /// w, w + workers, ...), which needs no shared counter.
-struct ParallelExecutor: Sendable {
-    let threads: Int
+public struct ParallelExecutor: Sendable {
+    public let threads: Int
 
-    init(threads: Int) {
+    public init(threads: Int) {
         self.threads = max(1, threads)
     }
 
     /// Calls `body(i)` for i in 0..<count, possibly concurrently.
-    func forEach(_ count: Int, _ body: (Int) -> Void) {
+    public func forEach(_ count: Int, _ body: (Int) -> Void) {
         if threads == 1 || count <= 1 {
             for i in 0..<count { body(i) }
             return
@@ -30,6 +30,18 @@ struct ParallelExecutor: Sendable {
                 }
             }
         }
+    }
+}
+
+extension ParallelExecutor {
+    /// `(0..<count).map(body)` with the tasks run concurrently, each into its own slot.
+    public func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        let slots = UnsafeMutablePointer<T?>.allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+        defer { slots.deinitialize(count: count); slots.deallocate() }
+        let output = UncheckedSendableBox(slots)
+        forEach(count) { output.value[$0] = body($0) }
+        return (0..<count).map { slots[$0]! }
     }
 }
 

@@ -85,7 +85,7 @@ public enum SmeftClosure {
             (0..<n).map { heldOut.w[$0] * r[$0] }
         }
         // Observables are independent: binned concurrently, each into its own entry.
-        let ratios = ConcurrentMap.map(width, threads: threads) { f -> ClosureReport.ObservableRatios in
+        let ratios = ParallelExecutor(threads: threads).map(width) { f -> ClosureReport.ObservableRatios in
             let column = (0..<n).map { heldOut.x[$0 * width + f] }
             let edges = ClosureCheck.binEdges(column, bins: 20)
             let held = Part(column: column, w: heldOut.w, edges: edges)

@@ -143,7 +143,7 @@ enum ClosureCheck {
         }
         let nominalTotal = nominalW.reduce(0, +)
         // Observables are independent: binned concurrently, each into its own entry.
-        let ratios = ConcurrentMap.map(width, threads: threads) { f -> ClosureReport.ObservableRatios in
+        let ratios = ParallelExecutor(threads: threads).map(width) { f -> ClosureReport.ObservableRatios in
             let column = (0..<n).map { nominalX[$0 * width + f] }
             let edges = binEdges(column, bins: 20)
             var nominalHist = Histogram1D(edges: edges)
