@@ -4,37 +4,58 @@
 /// comparisons themselves do not need.
 ///
 /// Routing is the trees' own: left iff `x[feature] <= threshold`, a NaN goes right. It is
-/// branch-free: a node's two children sit side by side and the comparison picks one by index,
-/// so the processor never mispredicts a level and overlaps the walks of consecutive trees.
-/// A child c ≥ 0 is a node of the flat arrays, c < 0 is leaf `~c` numbered across the forest
-/// (tree b's leaf j is `leafStart[b] + j`), so per-leaf values of all trees live in one array too.
+/// branch-free and of fixed length: a node's two children sit side by side and the comparison
+/// picks one by index, and each tree's leaves are nodes too (after its splits), whose two
+/// children are the leaf itself. Every event then takes exactly the tree's `depth` steps (one
+/// that reaches a shallow leaf early stays there), so the walks of a tile of events are
+/// independent straight-line steps the processor overlaps, with no mispredicted loop exit.
+/// Tree b's leaf j is node `leafOffset[b] + leafStart[b] + j`, and its forest-wide number is
+/// `leafStart[b] + j`, so per-leaf values of all trees live in one array too.
 struct FlatForest: Sendable {
     private let feature: [Int32]
     private let threshold: [Double]
     /// children[2n] (left) and children[2n + 1] (right) of node n.
     private let children: [Int32]
-    /// Per tree, its root node, or `~leaf` for a tree without splits.
+    /// Per tree, its root node (its only leaf for a tree without splits).
     private let root: [Int32]
+    /// Per tree, the number of splits on its longest root-to-leaf path.
+    private let depth: [Int32]
+    /// Per tree, node − leafOffset is the forest-wide number of a leaf node.
+    private let leafOffset: [Int32]
     /// Per tree, the forest-wide number of its first leaf; the last entry is the leaf total.
     let leafStart: [Int]
 
     init(_ trees: [BPTTree]) {
         var feature: [Int32] = [], threshold: [Double] = [], children: [Int32] = []
-        var root: [Int32] = [], leafStart: [Int] = [0]
+        var root: [Int32] = [], depth: [Int32] = [], leafOffset: [Int32] = [], leafStart: [Int] = [0]
         for tree in trees {
-            let nodeBase = Int32(feature.count), leafBase = Int32(leafStart.last!)
-            func child(_ c: Int) -> Int32 { c >= 0 ? nodeBase + Int32(c) : ~(leafBase + Int32(~c)) }
-            root.append(tree.splitCount == 0 ? ~leafBase : nodeBase)
+            let nodeBase = Int32(feature.count), splits = Int32(tree.splitCount)
+            func child(_ c: Int) -> Int32 { c >= 0 ? nodeBase + Int32(c) : nodeBase + splits + Int32(~c) }
+            root.append(nodeBase)
+            leafOffset.append(nodeBase + splits - Int32(leafStart.last!))
             for n in 0..<tree.splitCount {
                 feature.append(Int32(tree.splitFeature[n]))
                 threshold.append(tree.threshold[n])
                 children.append(child(tree.left[n]))
                 children.append(child(tree.right[n]))
             }
+            for j in 0..<tree.leafCount {
+                // Both ways lead back to the leaf (a NaN feature goes right, every other value left).
+                feature.append(0)
+                threshold.append(.infinity)
+                children.append(nodeBase + splits + Int32(j))
+                children.append(nodeBase + splits + Int32(j))
+            }
+            var level = tree.splitCount > 0 ? [0] : [], d: Int32 = 0
+            while !level.isEmpty {
+                d += 1
+                level = level.flatMap { [tree.left[$0], tree.right[$0]] }.filter { $0 >= 0 }
+            }
+            depth.append(d)
             leafStart.append(leafStart.last! + tree.leafCount)
         }
-        (self.feature, self.threshold, self.children, self.root, self.leafStart) =
-            (feature, threshold, children, root, leafStart)
+        (self.feature, self.threshold, self.children, self.root, self.depth, self.leafOffset, self.leafStart) =
+            (feature, threshold, children, root, depth, leafOffset, leafStart)
     }
 
     var treeCount: Int { root.count }
@@ -46,10 +67,15 @@ struct FlatForest: Sendable {
             try threshold.withUnsafeBufferPointer { t in
                 try children.withUnsafeBufferPointer { c in
                     try root.withUnsafeBufferPointer { roots in
-                        // An empty buffer has no base address; a forest without splits never reads it.
-                        try body(Router(feature: f.baseAddress ?? Router.none(), threshold: t.baseAddress ?? Router.none(),
-                                        children: c.baseAddress ?? Router.none(), root: roots.baseAddress ?? Router.none(),
-                                        treeCount: roots.count))
+                        try depth.withUnsafeBufferPointer { depth in
+                            try leafOffset.withUnsafeBufferPointer { offset in
+                                // An empty buffer has no base address; a forest without trees never reads it.
+                                try body(Router(feature: f.baseAddress ?? Router.none(), threshold: t.baseAddress ?? Router.none(),
+                                                children: c.baseAddress ?? Router.none(), root: roots.baseAddress ?? Router.none(),
+                                                depth: depth.baseAddress ?? Router.none(),
+                                                leafOffset: offset.baseAddress ?? Router.none(), treeCount: roots.count))
+                            }
+                        }
                     }
                 }
             }
@@ -61,19 +87,27 @@ struct FlatForest: Sendable {
         let threshold: UnsafePointer<Double>
         let children: UnsafePointer<Int32>
         let root: UnsafePointer<Int32>
+        let depth: UnsafePointer<Int32>
+        let leafOffset: UnsafePointer<Int32>
         let treeCount: Int
 
         static func none<T>() -> UnsafePointer<T> { UnsafePointer(bitPattern: 0x10)! }
 
-        /// The forest-wide leaf that the event whose features start at `x` reaches in tree `b`.
+        /// The forest-wide leaves that `count` events (row-major `x`, `featureCount` values per
+        /// event) reach in tree `b`, into `leaves`: level by level over all of them, so their
+        /// walks overlap.
         @inline(__always)
-        func leaf(tree b: Int, features x: UnsafePointer<Double>) -> Int {
-            var node = root[b]
-            while node >= 0 {
-                let n = Int(node)
-                node = children[2 * n + (x[Int(feature[n])] <= threshold[n] ? 0 : 1)]
+        func leaves(tree b: Int, x: UnsafePointer<Double>, featureCount nf: Int, count: Int,
+                    into leaves: UnsafeMutablePointer<Int32>) {
+            leaves.update(repeating: root[b], count: count)
+            for _ in 0..<depth[b] {
+                for e in 0..<count {
+                    let n = Int(leaves[e])
+                    leaves[e] = children[2 * n + (x[e * nf + Int(feature[n])] <= threshold[n] ? 0 : 1)]
+                }
             }
-            return Int(~node)
+            let offset = leafOffset[b]
+            for e in 0..<count { leaves[e] -= offset }
         }
     }
 }
@@ -102,30 +136,33 @@ extension FlatForest {
                 let values = leafValues.baseAddress ?? Router.none()
                 ParallelExecutor(threads: threads).forEach(tasks) { task in
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, tile * width)) { sums in
-                        let sums = sums.baseAddress!
-                        var first = task * Self.eventsPerTask
-                        let end = min(count, first + Self.eventsPerTask)
-                        while first < end {
-                            let m = min(tile, end - first)
-                            sums.update(repeating: 0, count: m * width)
-                            let rows = x! + first * nf
-                            for b in 0..<router.treeCount {
-                                for e in 0..<m {
-                                    let leaf = values + router.leaf(tree: b, features: rows + e * nf) * width
-                                    let s = sums + e * width
-                                    // Four lanes at a time: each lane is the same IEEE addition.
-                                    var k = 0
-                                    while k + 4 <= width {
-                                        let sum = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD4<Double>.self)
-                                            + UnsafeRawPointer(leaf + k).loadUnaligned(as: SIMD4<Double>.self)
-                                        UnsafeMutableRawPointer(s + k).storeBytes(of: sum, as: SIMD4<Double>.self)
-                                        k += 4
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tile) { leaves in
+                            let sums = sums.baseAddress!, leaves = leaves.baseAddress!
+                            var first = task * Self.eventsPerTask
+                            let end = min(count, first + Self.eventsPerTask)
+                            while first < end {
+                                let m = min(tile, end - first)
+                                sums.update(repeating: 0, count: m * width)
+                                let rows = x! + first * nf
+                                for b in 0..<router.treeCount {
+                                    router.leaves(tree: b, x: rows, featureCount: nf, count: m, into: leaves)
+                                    for e in 0..<m {
+                                        let leaf = values + Int(leaves[e]) * width
+                                        let s = sums + e * width
+                                        // Four lanes at a time: each lane is the same IEEE addition.
+                                        var k = 0
+                                        while k + 4 <= width {
+                                            let sum = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD4<Double>.self)
+                                                + UnsafeRawPointer(leaf + k).loadUnaligned(as: SIMD4<Double>.self)
+                                            UnsafeMutableRawPointer(s + k).storeBytes(of: sum, as: SIMD4<Double>.self)
+                                            k += 4
+                                        }
+                                        while k < width { s[k] += leaf[k]; k += 1 }
                                     }
-                                    while k < width { s[k] += leaf[k]; k += 1 }
                                 }
+                                for e in 0..<m { store(first + e, sums + e * width) }
+                                first += m
                             }
-                            for e in 0..<m { store(first + e, sums + e * width) }
-                            first += m
                         }
                     }
                 }

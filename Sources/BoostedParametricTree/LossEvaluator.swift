@@ -142,54 +142,58 @@ final class LossEvaluator {
                 // The running sums live in the closure (registers), not in captured variables.
                 let (logTerms, linearGrowth) = withUnsafeTemporaryAllocation(of: Double.self, capacity: chunkSize * stride) {
                     logs -> (Double, Double) in
-                    let logs = logs.baseAddress!
-                    var sum = 0.0, growth = 0.0
-                    var chunk = begin
-                    while chunk < end {
-                        let chunkEnd = min(chunk + chunkSize, end)
-                        if g == 0 {
-                            let w0 = group.nominalWeights!
-                            if let tree, let steps, let stepFactors {
-                                for i in chunk..<chunkEnd {
-                                    let ui = u + i * nv
-                                    let j = tree.leaf(codes: codes + i * nf) * nv
-                                    var step = 0.0
-                                    for v in 0..<nv { step += steps[j + v]; ui[v] *= stepFactors[j + v] }
-                                    growth += w0[i] * step
-                                }
-                            }
-                            refinery_log1p(u + chunk * nv, logs, (chunkEnd - chunk) * nv)
-                            let slot = self.nominalSlot
-                            let weights = group.weights
-                            for i in chunk..<chunkEnd {
-                                let ui = u + i * nv, li = logs + (i - chunk) * nv
-                                for v in 0..<nv {
-                                    let k = slot[v]
-                                    if k < 0 {
-                                        sum += w0[i] * li[v]
-                                    } else {
-                                        let w = boosted ? weights[k][i] / ui[v] : weights[k][i]
-                                        sum += (w0[i] + w) * li[v]
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: chunkSize) { leaves -> (Double, Double) in
+                        let logs = logs.baseAddress!, leaves = leaves.baseAddress!
+                        var sum = 0.0, growth = 0.0
+                        var chunk = begin
+                        while chunk < end {
+                            let chunkEnd = min(chunk + chunkSize, end)
+                            // The chunk's leaves first, all walks at once (``BinnedTree/Router/leaves``).
+                            tree?.leaves(codes: codes + chunk * nf, featureCount: nf, count: chunkEnd - chunk, into: leaves)
+                            if g == 0 {
+                                let w0 = group.nominalWeights!
+                                if tree != nil, let steps, let stepFactors {
+                                    for i in chunk..<chunkEnd {
+                                        let ui = u + i * nv
+                                        let j = Int(leaves[i - chunk]) * nv
+                                        var step = 0.0
+                                        for v in 0..<nv { step += steps[j + v]; ui[v] *= stepFactors[j + v] }
+                                        growth += w0[i] * step
                                     }
                                 }
-                            }
-                        } else {
-                            let v = group.basePoints[0]
-                            if let tree, let stepFactors {
+                                refinery_log1p(u + chunk * nv, logs, (chunkEnd - chunk) * nv)
+                                let slot = self.nominalSlot
+                                let weights = group.weights
                                 for i in chunk..<chunkEnd {
-                                    u[i] *= stepFactors[tree.leaf(codes: codes + i * nf) * nv + v]
+                                    let ui = u + i * nv, li = logs + (i - chunk) * nv
+                                    for v in 0..<nv {
+                                        let k = slot[v]
+                                        if k < 0 {
+                                            sum += w0[i] * li[v]
+                                        } else {
+                                            let w = boosted ? weights[k][i] / ui[v] : weights[k][i]
+                                            sum += (w0[i] + w) * li[v]
+                                        }
+                                    }
+                                }
+                            } else {
+                                let v = group.basePoints[0]
+                                if tree != nil, let stepFactors {
+                                    for i in chunk..<chunkEnd {
+                                        u[i] *= stepFactors[Int(leaves[i - chunk]) * nv + v]
+                                    }
+                                }
+                                refinery_log1p(u + chunk, logs, chunkEnd - chunk)
+                                let weights = group.weights[0]
+                                for i in chunk..<chunkEnd {
+                                    let w = boosted ? weights[i] / u[i] : weights[i]
+                                    sum += w * logs[i - chunk]
                                 }
                             }
-                            refinery_log1p(u + chunk, logs, chunkEnd - chunk)
-                            let weights = group.weights[0]
-                            for i in chunk..<chunkEnd {
-                                let w = boosted ? weights[i] / u[i] : weights[i]
-                                sum += w * logs[i - chunk]
-                            }
+                            chunk = chunkEnd
                         }
-                        chunk = chunkEnd
+                        return (sum, growth)
                     }
-                    return (sum, growth)
                 }
                 partial[2 * b] = logTerms
                 partial[2 * b + 1] = linearGrowth
@@ -222,12 +226,17 @@ func nominalExpSums(codes: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
             // Tree by tree over the block (one router per tree); each event's T still adds the
             // trees in boosting order.
             var t = [Double](repeating: 0, count: (end - begin) * nv)
+            var leaves = [Int32](repeating: 0, count: end - begin)
             for (k, tree) in trees.enumerated() {
-                tree.withRouter { router in
-                    for i in begin..<end {
-                        let step = scaledPredictions[k][router.leaf(codes: codes + i * featureCount)]
-                        for v in 0..<nv { t[(i - begin) * nv + v] += step[v] }
+                leaves.withUnsafeMutableBufferPointer { leaves in
+                    tree.withRouter { router in
+                        router.leaves(codes: codes + begin * featureCount, featureCount: featureCount, count: end - begin,
+                                      into: leaves.baseAddress!)
                     }
+                }
+                for i in begin..<end {
+                    let step = scaledPredictions[k][Int(leaves[i - begin])]
+                    for v in 0..<nv { t[(i - begin) * nv + v] += step[v] }
                 }
             }
             var sums = [Double](repeating: 0, count: nv)

@@ -42,12 +42,18 @@ public struct Histogram1D: Sendable {
 
     /// `fill(bin: bins[i], weight: weights[i])` for every i with `bins[i] >= 0`, in order (so
     /// every bin sums the same values in the same order), without a uniqueness check per value.
-    public mutating func fill(bins: [Int], weights: [Double]) {
+    public mutating func fill(bins: [Int], weights: [Double]) { fillAll(bins, weights) }
+
+    /// The same for bin indices kept compactly (a histogram of at most 127 bins; −1 = outside).
+    public mutating func fill(bins: [Int8], weights: [Double]) { fillAll(bins, weights) }
+
+    private mutating func fillAll<Index: FixedWidthInteger>(_ bins: [Index], _ weights: [Double]) {
         precondition(bins.count == weights.count, "one weight per bin index")
         let count = sums.count
         sums.withUnsafeMutableBufferPointer { sums in
             sumsOfSquares.withUnsafeMutableBufferPointer { squares in
-                for (b, w) in zip(bins, weights) where b >= 0 {
+                for (index, w) in zip(bins, weights) where index >= 0 {
+                    let b = Int(index)
                     precondition(b < count, "bin index outside the histogram")
                     sums[b] += w
                     squares[b] += w * w

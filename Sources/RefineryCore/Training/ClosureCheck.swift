@@ -103,63 +103,82 @@ enum ClosureCheck {
     /// Closure of a trained systematic. Without a split, on every event (as the surrogate
     /// learned from every event); with one, on its training part and on its held-out part,
     /// each sample split as the trainer split it (`BPTTrainingData.split(by:)`: reweighted
-    /// weights by the nominal's event index, own events by their own index).
+    /// weights by the nominal's event index, own events by their own index). The nominal
+    /// side of each part is binned once per run (``ClosureNominalBins``).
     static func run(systematic: String, model: BPTModel, nominal: NominalEvents, basePoints: [[Double]],
                     samples: [Sample], heldOut split: HeldOutSplit?, threads: Int) -> ClosureReport {
         let width = nominal.width
-        /// One part of the split: the nominal events' and each sample's rows in it.
-        func closure(nominalRows: [Int]?, sampleRows: [[Int]?]) -> ClosureReport {
-            func values(_ w: [Double], _ rows: [Int]?) -> [Double] { rows.map { $0.map { w[$0] } } ?? w }
-            func features(_ x: [Double], _ rows: [Int]?) -> [Double] {
-                rows.map { HeldOutSplit.gather(rows: x, featureCount: width, $0) } ?? x
+        let n = nominal.w.count
+        // Surrogate weights w₀ Ŝ(x|ν) of every nominal event, predicted once for both parts
+        // (each event's prediction does not depend on the others').
+        var predicted = model.predict(x: nominal.x, count: n, nus: basePoints, threads: threads)
+        for k in predicted.indices {
+            predicted[k].withUnsafeMutableBufferPointer { t in
+                for i in 0..<n { t[i] = nominal.w[i] * exp(t[i]) }
             }
-            return run(systematic: systematic, model: model, nominalX: features(nominal.x, nominalRows),
-                       nominalW: values(nominal.w, nominalRows), names: nominal.names, units: nominal.units,
+        }
+        /// One part of the split: the nominal events' and each sample's rows in it.
+        func closure(_ part: ClosureNominalBins.Part, nominalRows: [Int]?, sampleRows: [[Int]?]) -> ClosureReport {
+            let binned = nominal.closureBins.part(part, x: nominal.x, w: nominal.w, width: width, rows: nominalRows,
+                                                  threads: threads)
+            return run(systematic: systematic, nominal: binned, predicted: predicted.map(binned.values), names: nominal.names,
                        basePoints: basePoints,
                        samples: zip(samples, sampleRows).map { sample, rows in
-                           Sample(x: sample.x.map { features($0, rows) }, w: values(sample.w, rows))
+                           PartSample(x: sample.x, rows: rows, w: rows.map { $0.map { sample.w[$0] } } ?? sample.w)
                        },
                        threads: threads)
         }
-        guard let split else { return closure(nominalRows: nil, sampleRows: samples.map { _ in nil }) }
+        guard let split else { return closure(.all, nominalRows: nil, sampleRows: samples.map { _ in nil }) }
         // Each partition is computed once: reweighted weights by the nominal's event index, own
         // events by their own index (as `BPTTrainingData.split(by:)` splits them).
-        let nominalParts = split.partition(count: nominal.w.count)
+        let nominalParts = split.partition(count: n)
         let sampleParts = samples.map { $0.x == nil ? nominalParts : split.partition(count: $0.w.count) }
-        var report = closure(nominalRows: nominalParts.training, sampleRows: sampleParts.map(\.training))
-        let held = closure(nominalRows: nominalParts.heldOut, sampleRows: sampleParts.map(\.heldOut))
+        var report = closure(.training(split), nominalRows: nominalParts.training, sampleRows: sampleParts.map(\.training))
+        let held = closure(.heldOut(split), nominalRows: nominalParts.heldOut, sampleRows: sampleParts.map(\.heldOut))
         report.heldOut = .init(fraction: split.fraction, seed: split.seed, basePoints: held.basePoints, ratios: held.ratios)
         return report
     }
 
+    /// Closure on every event of row-major `nominalX` (the surrogate predicted here).
     static func run(systematic: String, model: BPTModel, nominalX: [Double], nominalW: [Double], names: [String],
                     units: [String], basePoints: [[Double]], samples: [Sample], threads: Int) -> ClosureReport {
-        let width = names.count
         let n = nominalW.count
-        var rows: [ClosureReport.BasePoint] = []
-        // Surrogate weights of the nominal events at each base point.
         let predicted: [[Double]] = model.predict(x: nominalX, count: n, nus: basePoints, threads: threads).map { t in
             (0..<n).map { nominalW[$0] * exp(t[$0]) }
         }
-        let nominalTotal = nominalW.reduce(0, +)
-        // Observables are independent: binned concurrently, each into its own entry.
+        return run(systematic: systematic,
+                   nominal: ClosureNominalPart(x: nominalX, w: nominalW, width: names.count, rows: nil, threads: threads),
+                   predicted: predicted, names: names, basePoints: basePoints,
+                   samples: samples.map { PartSample(x: $0.x, rows: nil, w: $0.w) }, threads: threads)
+    }
+
+    /// A sample's share of one part: its observables (nil = nominal's) with the part's rows of
+    /// them (nil = all), and the part's weights.
+    struct PartSample {
+        var x: [Double]?
+        var rows: [Int]?
+        var w: [Double]
+    }
+
+    /// Closure on one part: `predicted[k]` are the surrogate weights of the part's nominal
+    /// events at base point k.
+    static func run(systematic: String, nominal part: ClosureNominalPart, predicted: [[Double]], names: [String],
+                    basePoints: [[Double]], samples: [PartSample], threads: Int) -> ClosureReport {
+        let width = names.count
+        let n = part.w.count
+        let nominalW = part.w
+        // Observables are independent: each into its own entry.
         let ratios = ParallelExecutor(threads: threads).map(width) { f -> ClosureReport.ObservableRatios in
-            let column = (0..<n).map { nominalX[$0 * width + f] }
-            let edges = binEdges(column, bins: 20)
-            var nominalHist = Histogram1D(edges: edges)
-            var counts = [Int](repeating: 0, count: edges.count - 1)
-            // Each nominal event's bin, looked up once for the nominal, every prediction and
-            // every reweighted sample's weights on the same events (-1: outside the edges).
-            let bins = column.map { nominalHist.bin(of: $0) ?? -1 }
-            nominalHist.fill(bins: bins, weights: nominalW)
-            for b in bins where b >= 0 { counts[b] += 1 }
+            let observable = part.observables[f]
+            let edges = observable.edges, bins = observable.bins, nominalHist = observable.nominal
             var entry = ClosureReport.ObservableRatios(observable: names[f], edges: edges, data: [], prediction: [], sigma: [],
-                                                       populated: counts.map { $0 >= ClosureReport.minimumEvents })
+                                                       populated: observable.populated)
             for (k, sample) in samples.enumerated() {
                 var dataHist = Histogram1D(edges: edges)
                 var predHist = Histogram1D(edges: edges)
                 if let xs = sample.x {
-                    dataHist.fill(bins: (0..<sample.w.count).map { dataHist.bin(of: xs[$0 * width + f]) ?? -1 }, weights: sample.w)
+                    let column = ClosureNominalPart.column(f, of: xs, width: width, rows: sample.rows)
+                    dataHist.fill(bins: column.map { dataHist.bin(of: $0) ?? -1 }, weights: sample.w)
                 } else {
                     dataHist.fill(bins: bins, weights: sample.w)
                 }
@@ -178,7 +197,7 @@ enum ClosureCheck {
                     // σ² = Σ (w_ν,i − R w₀,i)² / (Σ w₀,i)².
                     var spread = [Double](repeating: 0, count: data.count)
                     for i in 0..<n where bins[i] >= 0 {
-                        let b = bins[i]
+                        let b = Int(bins[i])
                         guard data[b].isFinite else { continue }
                         let residual = sample.w[i] - data[b] * nominalW[i]
                         spread[b] += residual * residual
@@ -193,9 +212,10 @@ enum ClosureCheck {
             }
             return entry
         }
-        for (k, nu) in basePoints.enumerated() {
-            rows.append(.judged(k, nu: nu, ratios: ratios, yieldChangeData: samples[k].w.reduce(0, +) / nominalTotal - 1,
-                                yieldChangePrediction: predicted[k].reduce(0, +) / nominalTotal - 1))
+        let rows = basePoints.enumerated().map { k, nu in
+            ClosureReport.BasePoint.judged(k, nu: nu, ratios: ratios,
+                                           yieldChangeData: samples[k].w.reduce(0, +) / part.total - 1,
+                                           yieldChangePrediction: predicted[k].reduce(0, +) / part.total - 1)
         }
         return ClosureReport(systematic: systematic, basePoints: rows, ratios: ratios)
     }

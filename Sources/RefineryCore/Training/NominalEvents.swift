@@ -12,6 +12,13 @@ struct NominalEvents {
     var seed: UInt64
     /// The nominal event index of each fiducial row (``RecalibratedDataContract``).
     var events: [Int]
+    /// The closure's binning of these events, shared by every copy (``ClosureNominalBins``).
+    let closureBins = ClosureNominalBins()
+
+    /// Events already in memory (tests; every run reads them with ``init(_:)``).
+    init(x: [Double], w: [Double], width: Int, names: [String], units: [String], seed: UInt64, events: [Int]) {
+        (self.x, self.w, self.width, self.names, self.units, self.seed, self.events) = (x, w, width, names, units, seed, events)
+    }
 
     init(_ url: URL) throws {
         let nominal = try DataSet.open(url)
