@@ -58,14 +58,6 @@ struct BinnedTree: Sendable {
         let splitCount: Int32
         let depth: Int
 
-        /// The leaf of one event whose codes start at `codes`.
-        @inline(__always)
-        func leaf(codes: UnsafePointer<UInt8>) -> Int {
-            var node = 0
-            for _ in 0..<depth { node = step(node, codes) }
-            return node - Int(splitCount)
-        }
-
         @inline(__always)
         private func step(_ node: Int, _ codes: UnsafePointer<UInt8>) -> Int {
             Int(children[2 * node + (Int32(codes[Int(feature[node])]) > bin[node] ? 1 : 0)])
