@@ -25,6 +25,17 @@ public struct BPTTree: Sendable, Equatable, Codable {
     public var leafCount: Int { leafCoefficients.count }
     public var splitCount: Int { splitFeature.count }
 
+    /// The number of splits on the longest path from the root to a leaf (0 without splits):
+    /// the steps a fixed-length walk takes (``FlatForest``, ``BinnedTree``).
+    var depth: Int {
+        var level = splitCount > 0 ? [0] : [], depth = 0
+        while !level.isEmpty {
+            depth += 1
+            level = level.flatMap { [left[$0], right[$0]] }.filter { $0 >= 0 }
+        }
+        return depth
+    }
+
     /// The leaf index reached by the event whose features start at `x`.
     @inlinable
     public func leaf(features x: UnsafePointer<Double>) -> Int {

@@ -29,14 +29,9 @@ struct BinnedTree: Sendable {
             bin.append(.max)
             children += [Int32(splits + leaf), Int32(splits + leaf)]
         }
-        // Depth by levels from the root; a tree without splits has its leaf as node 0.
-        var level = splits > 0 ? [0] : [], depth = 0
-        while !level.isEmpty {
-            depth += 1
-            level = level.flatMap { [tree.left[$0], tree.right[$0]] }.filter { $0 >= 0 }
-        }
+        // A tree without splits has its leaf as node 0 (the root).
         (self.feature, self.bin, self.children, self.splitCount, self.depth) =
-            (feature, bin, children, Int32(splits), depth)
+            (feature, bin, children, Int32(splits), tree.depth)
     }
 
     /// Calls `body` with a router over the tree's arrays (valid only inside `body`).

@@ -46,12 +46,7 @@ struct FlatForest: Sendable {
                 children.append(nodeBase + splits + Int32(j))
                 children.append(nodeBase + splits + Int32(j))
             }
-            var level = tree.splitCount > 0 ? [0] : [], d: Int32 = 0
-            while !level.isEmpty {
-                d += 1
-                level = level.flatMap { [tree.left[$0], tree.right[$0]] }.filter { $0 >= 0 }
-            }
-            depth.append(d)
+            depth.append(Int32(tree.depth))
             leafStart.append(leafStart.last! + tree.leafCount)
         }
         (self.feature, self.threshold, self.children, self.root, self.depth, self.leafOffset, self.leafStart) =
