@@ -47,7 +47,7 @@ final class ClosureCheckTests: XCTestCase {
         XCTAssertEqual(report.heldOut?.ratios, heldOut.ratios)
         XCTAssertNotEqual(report.ratios, report.heldOut?.ratios, "the parts are different events")
 
-        // A second systematic on the same nominal reuses the binned parts and closes the same way.
+        // A second systematic on the same nominal (its parts now binned) closes the same way.
         let again = ClosureCheck.run(systematic: "toy", model: model, nominal: nominal, basePoints: [[-1], [1]],
                                      samples: samples, heldOut: split, threads: 1)
         XCTAssertEqual(again, report)

@@ -107,45 +107,48 @@ enum ClosureCheck {
     /// side of each part is binned once per run (``ClosureNominalBins``).
     static func run(systematic: String, model: BPTModel, nominal: NominalEvents, basePoints: [[Double]],
                     samples: [Sample], heldOut split: HeldOutSplit?, threads: Int) -> ClosureReport {
-        let width = nominal.width
-        let n = nominal.w.count
-        // Surrogate weights w₀ Ŝ(x|ν) of every nominal event, predicted once for both parts
-        // (each event's prediction does not depend on the others').
-        var predicted = model.predict(x: nominal.x, count: n, nus: basePoints, threads: threads)
-        for k in predicted.indices {
-            predicted[k].withUnsafeMutableBufferPointer { t in
-                for i in 0..<n { t[i] = nominal.w[i] * exp(t[i]) }
-            }
-        }
-        /// One part of the split: the nominal events' and each sample's rows in it.
-        func closure(_ part: ClosureNominalBins.Part, nominalRows: [Int]?, sampleRows: [[Int]?]) -> ClosureReport {
-            let binned = nominal.closureBins.part(part, x: nominal.x, w: nominal.w, width: width, rows: nominalRows,
-                                                  threads: threads)
+        // Predicted once for both parts (each event's prediction does not depend on the others').
+        let predicted = surrogateWeights(model, x: nominal.x, w: nominal.w, basePoints: basePoints, threads: threads)
+        /// One part: the nominal's rows in it come with its binning; an own-events sample's
+        /// rows are its own (`ownRows`).
+        func closure(_ part: ClosureNominalBins.Part, ownRows: [[Int]?]) -> ClosureReport {
+            let binned = nominal.closureBins.part(part, of: nominal, threads: threads)
             return run(systematic: systematic, nominal: binned, predicted: predicted.map(binned.values), names: nominal.names,
                        basePoints: basePoints,
-                       samples: zip(samples, sampleRows).map { sample, rows in
-                           PartSample(x: sample.x, rows: rows, w: rows.map { $0.map { sample.w[$0] } } ?? sample.w)
+                       samples: zip(samples, ownRows).map { sample, own in
+                           let rows = sample.x == nil ? binned.rows : own
+                           return PartSample(x: sample.x, rows: rows, w: ClosureNominalPart.gathered(sample.w, rows: rows))
                        },
                        threads: threads)
         }
-        guard let split else { return closure(.all, nominalRows: nil, sampleRows: samples.map { _ in nil }) }
-        // Each partition is computed once: reweighted weights by the nominal's event index, own
-        // events by their own index (as `BPTTrainingData.split(by:)` splits them).
-        let nominalParts = split.partition(count: n)
-        let sampleParts = samples.map { $0.x == nil ? nominalParts : split.partition(count: $0.w.count) }
-        var report = closure(.training(split), nominalRows: nominalParts.training, sampleRows: sampleParts.map(\.training))
-        let held = closure(.heldOut(split), nominalRows: nominalParts.heldOut, sampleRows: sampleParts.map(\.heldOut))
+        guard let split else { return closure(.all, ownRows: samples.map { _ in nil }) }
+        // Own events are split by their own index (as `BPTTrainingData.split(by:)` splits them),
+        // each sample's partition computed once for both parts.
+        let ownParts = samples.map { $0.x == nil ? nil : split.partition(count: $0.w.count) }
+        var report = closure(.training(split), ownRows: ownParts.map { $0?.training })
+        let held = closure(.heldOut(split), ownRows: ownParts.map { $0?.heldOut })
         report.heldOut = .init(fraction: split.fraction, seed: split.seed, basePoints: held.basePoints, ratios: held.ratios)
         return report
+    }
+
+    /// The surrogate weights w₀ Ŝ(x|ν) = w₀ exp(T(x|ν)) of every event of row-major `x` at
+    /// each base point (eq. C.32): `result[k][i]`.
+    static func surrogateWeights(_ model: BPTModel, x: [Double], w: [Double], basePoints: [[Double]],
+                                 threads: Int) -> [[Double]] {
+        let n = w.count
+        var predicted = model.predict(x: x, count: n, nus: basePoints, threads: threads)
+        for k in predicted.indices {
+            predicted[k].withUnsafeMutableBufferPointer { t in
+                for i in 0..<n { t[i] = w[i] * exp(t[i]) }
+            }
+        }
+        return predicted
     }
 
     /// Closure on every event of row-major `nominalX` (the surrogate predicted here).
     static func run(systematic: String, model: BPTModel, nominalX: [Double], nominalW: [Double], names: [String],
                     units: [String], basePoints: [[Double]], samples: [Sample], threads: Int) -> ClosureReport {
-        let n = nominalW.count
-        let predicted: [[Double]] = model.predict(x: nominalX, count: n, nus: basePoints, threads: threads).map { t in
-            (0..<n).map { nominalW[$0] * exp(t[$0]) }
-        }
+        let predicted = surrogateWeights(model, x: nominalX, w: nominalW, basePoints: basePoints, threads: threads)
         return run(systematic: systematic,
                    nominal: ClosureNominalPart(x: nominalX, w: nominalW, width: names.count, rows: nil, threads: threads),
                    predicted: predicted, names: names, basePoints: basePoints,

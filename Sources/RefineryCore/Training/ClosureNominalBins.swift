@@ -28,7 +28,7 @@ struct ClosureNominalPart: Sendable {
     init(x: [Double], w: [Double], width: Int, rows: [Int]?, bins: Int = 20, threads: Int) {
         precondition(bins <= Int(Int8.max), "bin indices are kept as Int8")
         self.rows = rows
-        let w = rows.map { $0.map { w[$0] } } ?? w
+        let w = Self.gathered(w, rows: rows)
         self.w = w
         total = w.reduce(0, +)
         // Observables are independent: binned concurrently, each into its own entry.
@@ -51,7 +51,10 @@ struct ClosureNominalPart: Sendable {
     }
 
     /// The part's values of a per-event array of the nominal events.
-    func values(_ all: [Double]) -> [Double] { rows.map { $0.map { all[$0] } } ?? all }
+    func values(_ all: [Double]) -> [Double] { Self.gathered(all, rows: rows) }
+
+    /// `values` at `rows` (nil: all of them, uncopied).
+    static func gathered(_ values: [Double], rows: [Int]?) -> [Double] { rows.map { $0.map { values[$0] } } ?? values }
 }
 
 /// The binned nominal parts of one nominal sample, shared by the systematics of a run
@@ -67,12 +70,19 @@ final class ClosureNominalBins: @unchecked Sendable {
     private var parts: [Part: ClosureNominalPart] = [:]
     private let lock = NSLock()
 
-    /// The part, binned on first use. `rows` must be the part's rows (nil for `.all`).
-    func part(_ part: Part, x: [Double], w: [Double], width: Int, rows: [Int]?, threads: Int) -> ClosureNominalPart {
+    /// The part of `nominal`, binned on first use. Its rows follow from the part itself:
+    /// the split's partition of the nominal's event indices, as the trainer split them.
+    func part(_ part: Part, of nominal: NominalEvents, threads: Int) -> ClosureNominalPart {
         lock.lock()
         defer { lock.unlock() }
         if let cached = parts[part] { return cached }
-        let binned = ClosureNominalPart(x: x, w: w, width: width, rows: rows, threads: threads)
+        let rows: [Int]?
+        switch part {
+        case .all: rows = nil
+        case .training(let split): rows = split.partition(count: nominal.w.count).training
+        case .heldOut(let split): rows = split.partition(count: nominal.w.count).heldOut
+        }
+        let binned = ClosureNominalPart(x: nominal.x, w: nominal.w, width: nominal.width, rows: rows, threads: threads)
         parts[part] = binned
         return binned
     }
