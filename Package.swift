@@ -27,7 +27,8 @@ let package = Package(
         // The plugin ABI (C header) and the Swift kit for plugin authors.
         .target(name: "RefineryPluginABI"),
         .target(name: "RefineryPluginKit", dependencies: ["RefineryPluginABI"]),
-        // log1p of whole arrays through glibc's vector math library (the loss curves, eq. C.31).
+        // The loss curves' vector kernels (eq. C.31): log1p of whole arrays through glibc's vector
+        // math library, and routing binned events through a tree 64 at a time.
         .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux])), .linkedLibrary("m")]),
         // The learner: Algorithm 1 of the paper. No I/O, no physics, no plugins.
         .target(name: "BoostedParametricTree", dependencies: ["CVectorMath"], swiftSettings: numerics),

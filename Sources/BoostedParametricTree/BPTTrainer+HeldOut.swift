@@ -155,8 +155,7 @@ extension BPTTrainer {
         guard heldOut.nominalTotal > 0 else {
             throw BPTError.normalizationUndefined(sample: .nominal, value: heldOut.nominalTotal)
         }
-        let rates = nominalExpSums(codes: nominal.codes, weights: nominal.nominalWeights!, count: nominal.count,
-                                   featureCount: heldOut.featureCount, trees: trees,
+        let rates = nominalExpSums(columns: heldOut.columns[0], weights: nominal.nominalWeights!, trees: trees,
                                    scaledPredictions: scaledPredictions, basePointCount: nv, executor: executor)
         return try (0..<nv).map { v in
             let wv = training.basePointTotals[v] + heldOut.basePointTotals[v]

@@ -26,7 +26,7 @@ public struct BPTTree: Sendable, Equatable, Codable {
     public var splitCount: Int { splitFeature.count }
 
     /// The number of splits on the longest path from the root to a leaf (0 without splits):
-    /// the steps a fixed-length walk takes (``FlatForest``, ``BinnedTree``).
+    /// the steps a fixed-length walk takes (``FlatForest``).
     var depth: Int {
         var level = splitCount > 0 ? [0] : [], depth = 0
         while !level.isEmpty {

@@ -37,9 +37,12 @@ final class LossEvaluator {
         let nominalWeights: UnsafePointer<Double>?
     }
 
+    /// Events per block (a multiple of ``BinnedColumns/chunkSize``, so chunks never straddle blocks).
     static let blockSize = 8192
 
     let groups: [Group]
+    /// Per group, its codes column by column within chunks, for routing (``BinnedColumns``).
+    let columns: [BinnedColumns]
     let basePointCount: Int
     let featureCount: Int
     let boostedWeights: Bool
@@ -59,6 +62,7 @@ final class LossEvaluator {
     init(groups: [Group], basePointCount: Int, featureCount: Int, boostedWeights: Bool, executor: ParallelExecutor) {
         precondition(groups.first?.nominalWeights != nil, "group 0 must be the nominal events")
         self.groups = groups
+        columns = groups.map { BinnedColumns(rowMajor: $0.codes, count: $0.count, featureCount: featureCount) }
         self.basePointCount = basePointCount
         self.featureCount = featureCount
         self.boostedWeights = boostedWeights
@@ -101,7 +105,8 @@ final class LossEvaluator {
     /// Adds η t*(x|ν) of a new tree to every event's T (eq. C.10; u ← u e^{−η t*}) and returns the loss per unit
     /// weight of the boosted model after it. `predictions[j][ν]` is t_ν of leaf j (eq. C.26).
     ///
-    /// - Complexity: O(events · (depth + N_V)), one `log1p` per event and base point.
+    /// - Complexity: O(events · (splits / 16 + N_V)): a split tests 16 events per vector compare; one
+    ///   `log1p` per event and base point.
     func advance(tree: BinnedTree, predictions: [[Double]], eta: Double) -> Double {
         let nv = basePointCount
         let steps = predictions.flatMap { $0.map { eta * $0 } }
@@ -118,17 +123,14 @@ final class LossEvaluator {
     /// The loss per unit weight at the current T (log 2 before any tree).
     func evaluate() -> Double { sweep(tree: nil, steps: nil, factors: nil, nv: basePointCount) }
 
-    /// Events per chunk of a block: u is updated for a chunk, then its log1p(u) are taken in
-    /// one vector call, then its loss terms are summed in event order.
-    static let chunkSize = 256
-
     /// One pass over all events in fixed blocks: optionally route through `tree`, update u and
     /// the linear term, then sum the loss terms.
     private func sweep(tree: BinnedTree.Router?, steps: UnsafePointer<Double>?, factors stepFactors: UnsafePointer<Double>?,
                        nv: Int) -> Double {
         let boosted = boostedWeights
-        let nf = featureCount
-        let chunkSize = Self.chunkSize
+        // Events per chunk of a block: the chunk is routed, its u updated, its log1p(u) taken in
+        // one vector call, then its loss terms summed (``sum(_:_:)``).
+        let chunkSize = BinnedColumns.chunkSize
         // Per block: Σ w log1p(u) terms, and (group 0) the growth of the linear term.
         var partial = [Double](repeating: 0, count: 2 * blocks.count)
         partial.withUnsafeMutableBufferPointer { partial in
@@ -137,7 +139,7 @@ final class LossEvaluator {
                 let (g, begin, end) = self.blocks[b]
                 let group = self.groups[g]
                 let u = self.factors[g]
-                let codes = group.codes
+                let columns = self.columns[g]
                 let stride = g == 0 ? nv : 1
                 // The running sums live in the closure (registers), not in captured variables.
                 let (logTerms, linearGrowth) = withUnsafeTemporaryAllocation(of: Double.self, capacity: chunkSize * stride) {
@@ -148,47 +150,37 @@ final class LossEvaluator {
                         var chunk = begin
                         while chunk < end {
                             let chunkEnd = min(chunk + chunkSize, end)
-                            // The chunk's leaves first, all walks at once (``BinnedTree/Router/leaves``).
-                            tree?.leaves(codes: codes + chunk * nf, featureCount: nf, count: chunkEnd - chunk, into: leaves)
+                            // The chunk's leaves first (``BinnedTree/Router/leaves(_:chunk:count:into:)``).
+                            tree?.leaves(columns, chunk: chunk / chunkSize, count: chunkEnd - chunk, into: leaves)
+                            let n = chunkEnd - chunk
                             if g == 0 {
-                                let w0 = group.nominalWeights!
+                                let w0 = group.nominalWeights! + chunk, uc = u + chunk * nv
                                 if tree != nil, let steps, let stepFactors {
-                                    for i in chunk..<chunkEnd {
-                                        let ui = u + i * nv
-                                        let j = Int(leaves[i - chunk]) * nv
-                                        var step = 0.0
-                                        for v in 0..<nv { step += steps[j + v]; ui[v] *= stepFactors[j + v] }
-                                        growth += w0[i] * step
-                                    }
+                                    growth += Self.update(u: uc, stride: nv, leaves: leaves, steps: steps,
+                                                          factors: stepFactors, weights: w0, count: n)
                                 }
-                                refinery_log1p(u + chunk * nv, logs, (chunkEnd - chunk) * nv)
-                                let slot = self.nominalSlot
-                                let weights = group.weights
-                                for i in chunk..<chunkEnd {
-                                    let ui = u + i * nv, li = logs + (i - chunk) * nv
-                                    for v in 0..<nv {
-                                        let k = slot[v]
-                                        if k < 0 {
-                                            sum += w0[i] * li[v]
-                                        } else {
-                                            let w = boosted ? weights[k][i] / ui[v] : weights[k][i]
-                                            sum += (w0[i] + w) * li[v]
-                                        }
+                                refinery_log1p(uc, logs, n * nv)
+                                // Base point by base point, so that each is one plain loop.
+                                for v in 0..<nv {
+                                    let k = self.nominalSlot[v], l = logs + v
+                                    if k < 0 {
+                                        sum += Self.sum(n) { i in w0[i] * l[i * nv] }
+                                    } else if boosted {
+                                        let w = group.weights[k] + chunk, uv = uc + v
+                                        sum += Self.sum(n) { i in (w0[i] + w[i] / uv[i * nv]) * l[i * nv] }
+                                    } else {
+                                        let w = group.weights[k] + chunk
+                                        sum += Self.sum(n) { i in (w0[i] + w[i]) * l[i * nv] }
                                     }
                                 }
                             } else {
-                                let v = group.basePoints[0]
+                                let v = group.basePoints[0], uc = u + chunk
                                 if tree != nil, let stepFactors {
-                                    for i in chunk..<chunkEnd {
-                                        u[i] *= stepFactors[Int(leaves[i - chunk]) * nv + v]
-                                    }
+                                    for i in 0..<n { uc[i] *= stepFactors[Int(leaves[i]) * nv + v] }
                                 }
-                                refinery_log1p(u + chunk, logs, chunkEnd - chunk)
-                                let weights = group.weights[0]
-                                for i in chunk..<chunkEnd {
-                                    let w = boosted ? weights[i] / u[i] : weights[i]
-                                    sum += w * logs[i - chunk]
-                                }
+                                refinery_log1p(uc, logs, n)
+                                let w = group.weights[0] + chunk
+                                sum += boosted ? Self.sum(n) { i in w[i] / uc[i] * logs[i] } : Self.sum(n) { i in w[i] * logs[i] }
                             }
                             chunk = chunkEnd
                         }
@@ -206,17 +198,57 @@ final class LossEvaluator {
         }
         return (linear + total) / (Double(nv) * nominalTotal + basePointTotals.reduce(0, +))
     }
+
+    /// Σ_i c(i) · logs[i · stride] over a chunk of `n` events, in four running sums (events
+    /// i mod 4) so that the additions overlap, added in a fixed order: the same bits for any
+    /// thread count.
+    @inline(__always)
+    private static func sum(_ n: Int, _ body: (Int) -> Double) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= n {
+            s0 += body(i); s1 += body(i + 1); s2 += body(i + 2); s3 += body(i + 3)
+            i += 4
+        }
+        while i < n { s0 += body(i); i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// u_{iν} ← u_{iν} · e^{−η t_{j(i)ν}} for a chunk of nominal events (leaf j(i) from `leaves`,
+    /// `nv` base points per event and per leaf); returns Σ_i w_i Σ_ν η t_{j(i)ν}, the growth of
+    /// the linear term (``sum(_:_:)``).
+    @inline(__always)
+    private static func update(u: UnsafeMutablePointer<Double>, stride nv: Int, leaves: UnsafePointer<Int32>,
+                               steps: UnsafePointer<Double>, factors: UnsafePointer<Double>,
+                               weights: UnsafePointer<Double>, count n: Int) -> Double {
+        if nv == 1 {  // two-point and calibration problems: no loop over base points
+            return sum(n) { i in
+                let j = Int(leaves[i])
+                u[i] *= factors[j]
+                return weights[i] * steps[j]
+            }
+        }
+        return sum(n) { i in
+            let j = Int(leaves[i]) * nv, ui = u + i * nv
+            var step = 0.0
+            for v in 0..<nv {
+                step += steps[j + v]
+                ui[v] *= factors[j + v]
+            }
+            return weights[i] * step
+        }
+    }
 }
 
 /// Σ_{i∈D₀} w_i exp(T(x_i|ν)) per base point for binned nominal events and a list of trees: the
 /// surrogate's rate on those events, for the held-out normalization. Fixed blocks, summed in
 /// order (thread-count independent).
 ///
-/// - Complexity: O(events · trees · (depth + N_V)).
-func nominalExpSums(codes: UnsafePointer<UInt8>, weights: UnsafePointer<Double>, count: Int, featureCount: Int,
-                    trees: [BinnedTree], scaledPredictions: [[[Double]]], basePointCount nv: Int,
-                    executor: ParallelExecutor) -> [Double] {
-    let blockSize = LossEvaluator.blockSize
+/// - Complexity: O(events · trees · (splits / 16 + N_V)).
+func nominalExpSums(columns: BinnedColumns, weights: UnsafePointer<Double>, trees: [BinnedTree],
+                    scaledPredictions: [[[Double]]], basePointCount nv: Int, executor: ParallelExecutor) -> [Double] {
+    let blockSize = LossEvaluator.blockSize, chunkSize = BinnedColumns.chunkSize
+    let count = columns.count
     let blockCount = (count + blockSize - 1) / blockSize
     var partial = [Double](repeating: 0, count: max(1, blockCount) * nv)
     partial.withUnsafeMutableBufferPointer { partial in
@@ -230,8 +262,10 @@ func nominalExpSums(codes: UnsafePointer<UInt8>, weights: UnsafePointer<Double>,
             for (k, tree) in trees.enumerated() {
                 leaves.withUnsafeMutableBufferPointer { leaves in
                     tree.withRouter { router in
-                        router.leaves(codes: codes + begin * featureCount, featureCount: featureCount, count: end - begin,
-                                      into: leaves.baseAddress!)
+                        for chunk in stride(from: begin, to: end, by: chunkSize) {
+                            router.leaves(columns, chunk: chunk / chunkSize, count: min(chunkSize, end - chunk),
+                                          into: leaves.baseAddress! + (chunk - begin))
+                        }
                     }
                 }
                 for i in begin..<end {

@@ -2,14 +2,27 @@
 #include "vector_math.h"
 
 #if defined(__x86_64__) && defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-#include <emmintrin.h>
+#include <immintrin.h>
 
-// The vector-function ABI name of libmvec's 2-lane log1p (SSE4.1 implementation, chosen by
-// glibc's IFUNC resolver; the 4- and 8-lane AVX variants round differently in some lanes, so
-// one variant is used on every machine that has it).
+// The vector-function ABI names of libmvec's log1p: 4 lanes in AVX2 registers and 2 lanes in
+// SSE registers. glibc's IFUNC resolver picks each one's implementation for the processor.
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_log1p(__m256d);
 __m128d _ZGVbN2v_log1p(__m128d);
 
-void refinery_log1p(const double *in, double *out, long n) {
+// The 4-lane variant, compiled for AVX2 so that its ymm registers exist; called only where
+// the processor has AVX2.
+__attribute__((target("avx2"))) static void log1p_avx2(const double *in, double *out, long n) {
+    long i = 0;
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(out + i, _ZGVdN4v_log1p(_mm256_loadu_pd(in + i)));
+    if (i < n) {
+        double lanes[4];
+        for (int k = 0; k < 4; k++) lanes[k] = in[i + (i + k < n ? k : 0)];
+        _mm256_storeu_pd(lanes, _ZGVdN4v_log1p(_mm256_loadu_pd(lanes)));
+        for (int k = 0; i + k < n; k++) out[i + k] = lanes[k];
+    }
+}
+
+static void log1p_sse(const double *in, double *out, long n) {
     long i = 0;
     for (; i + 2 <= n; i += 2) _mm_storeu_pd(out + i, _ZGVbN2v_log1p(_mm_loadu_pd(in + i)));
     if (i < n) {
@@ -19,7 +32,19 @@ void refinery_log1p(const double *in, double *out, long n) {
     }
 }
 
-const char *refinery_log1p_implementation(void) { return "glibc libmvec _ZGVbN2v_log1p (2 lanes)"; }
+static int has_avx2(void) {
+    static int cached = -1;
+    if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return cached;
+}
+
+void refinery_log1p(const double *in, double *out, long n) {
+    if (has_avx2()) log1p_avx2(in, out, n); else log1p_sse(in, out, n);
+}
+
+const char *refinery_log1p_implementation(void) {
+    return has_avx2() ? "glibc libmvec _ZGVdN4v_log1p (4 lanes)" : "glibc libmvec _ZGVbN2v_log1p (2 lanes)";
+}
 
 #else
 

@@ -13,7 +13,9 @@ import Foundation
 /// (a) paper-like reweighting: 8 scale-like base points, 14 features, `--events` nominal events
 ///     (default 300000) of which 20% are held out;
 /// (b) two-point: one independent alternative sample, 14 features, `--events` per sample, 50%
-///     held out (the setting of the normalization test).
+///     held out (the setting of the normalization test);
+/// (c) the same with the shipped tt2l POW learner settings (`max_depth: 3`, `min_node_size: 500`,
+///     `learning_rate: 0.2`): shallower trees, so a cheaper tree and routing.
 enum BPTHeldOutBenchmarks {
     static let rounds = 5
 
@@ -33,22 +35,26 @@ enum BPTHeldOutBenchmarks {
                 return exp(nu[0] * a + nu[1] * b + nu[0] * nu[0] * c + 0.01 * nu[0] * nu[1])
             })
         }
-        try measure(label: "8 reweighted base points", problem: scale, fraction: 0.2, trees: trees, threads: threads,
-                    data: BPTTrainingData(nominalX: x0, featureCount: nf, basePoints: reweighted))
+        try measure(label: "8 reweighted base points", problem: scale, fraction: 0.2, settings: BPTSettings(trees: trees),
+                    threads: threads, data: BPTTrainingData(nominalX: x0, featureCount: nf, basePoints: reweighted))
         // (b) two-point: the alternative's first feature is shifted.
         let x1 = (0..<events).flatMap { _ in var r = row(); r[0] += 0.1; return r }
         let twoPoint = try ParametricProblem(parameterNames: ["pow"], termNames: [["pow"]], basePoints: [[1]])
-        try measure(label: "two-point, own alternative events", problem: twoPoint, fraction: 0.5, trees: trees,
-                    threads: threads,
-                    data: BPTTrainingData(nominalX: x0, featureCount: nf,
-                                          basePoints: [.sample(x: x1, weights: nil)]))
+        let twoPointData = try BPTTrainingData(nominalX: x0, featureCount: nf, basePoints: [.sample(x: x1, weights: nil)])
+        try measure(label: "two-point, own alternative events", problem: twoPoint, fraction: 0.5,
+                    settings: BPTSettings(trees: trees), threads: threads, data: twoPointData)
+        try measure(label: "two-point, tt2l POW settings: max_depth 3, min_node_size 500, learning_rate 0.2",
+                    problem: twoPoint, fraction: 0.5,
+                    settings: BPTSettings(trees: trees, learningRate: 0.2, maxDepth: 3, minNodeSize: 500),
+                    threads: threads, data: twoPointData)
     }
 
-    static func measure(label: String, problem: ParametricProblem, fraction: Double, trees: Int, threads: Int,
-                        data: BPTTrainingData) throws {
+    static func measure(label: String, problem: ParametricProblem, fraction: Double, settings: BPTSettings,
+                        threads: Int, data: BPTTrainingData) throws {
+        let trees = settings.trees
         let split = try HeldOutSplit(fraction: fraction, seed: 5)
         let (training, heldOut) = data.split(by: split)
-        let trainer = try BPTTrainer(problem: problem, settings: BPTSettings(trees: trees), threads: threads)
+        let trainer = try BPTTrainer(problem: problem, settings: settings, threads: threads)
         // Each phase is timed where it runs (`BPTPhaseTimes`); of several runs the fastest of each
         // phase is kept, since other jobs on a shared machine only ever add time.
         var growing: [Double] = [], curve: [Double] = [], held: [Double] = [], plain: [Double] = []
