@@ -5,7 +5,7 @@ CONFIG ?= release
 export PATH := $(dir $(SWIFT)):$(PATH)
 BIN = .build/$(CONFIG)
 
-.PHONY: demo test build deps bench bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate clean
+.PHONY: demo test build deps bench bench-simulate bench-bpt bench-heldout bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -22,13 +22,17 @@ test: deps
 	$(SWIFT) test -c $(CONFIG)
 
 ## Benchmarks print figures; they never fail on a timing.
-bench: bench-simulate bench-bpt bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate
+bench: bench-simulate bench-bpt bench-heldout bench-provenance bench-archive bench-limits bench-pipeline bench-cluster bench-validate
 
 bench-simulate: build
 	$(BIN)/refinery-bench simulate
 
 bench-bpt: build
 	$(BIN)/refinery-bench bpt
+
+## What the loss on held-out events costs per tree, as a fraction of the tree (docs/closure.md).
+bench-heldout: build
+	$(BIN)/refinery-bench bpt --only heldout
 
 bench-provenance: build
 	$(BIN)/refinery-bench provenance
