@@ -6,8 +6,8 @@ import CVectorMath
 ///
 /// The loss curves route every event through every new tree. They do it a chunk of events at a
 /// time from codes stored column by column (``BinnedColumns``, ``refinery_route_columns``):
-/// each split compares one contiguous column with its bin for 64 events at once, and the events that reach
-/// a node are a bit mask, instead of one dependent load chain per event and level.
+/// each split compares one contiguous column with its bin for 64 events at once, and the events
+/// that reach a node are a bit mask, instead of one dependent load chain per event and level.
 struct BinnedTree: Sendable {
     /// Per split, its feature and bin.
     private let feature: [Int32]

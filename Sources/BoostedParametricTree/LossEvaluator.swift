@@ -41,7 +41,7 @@ final class LossEvaluator {
     static let blockSize = 8192
 
     let groups: [Group]
-    /// Per group, its codes column by column within chunks, for routing (``BinnedColumns``).
+    /// Per group, its codes column by column within words of 64 events, for routing (``BinnedColumns``).
     let columns: [BinnedColumns]
     let basePointCount: Int
     let featureCount: Int
@@ -199,9 +199,8 @@ final class LossEvaluator {
         return (linear + total) / (Double(nv) * nominalTotal + basePointTotals.reduce(0, +))
     }
 
-    /// Σ_i c(i) · logs[i · stride] over a chunk of `n` events, in four running sums (events
-    /// i mod 4) so that the additions overlap, added in a fixed order: the same bits for any
-    /// thread count.
+    /// Σ_{i<n} body(i) over a chunk's events, in four running sums (events i mod 4) so that the
+    /// additions overlap, added in a fixed order: the same bits for any thread count.
     @inline(__always)
     private static func sum(_ n: Int, _ body: (Int) -> Double) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0

@@ -32,11 +32,9 @@ static void log1p_sse(const double *in, double *out, long n) {
     }
 }
 
-static int has_avx2(void) {
-    static int cached = -1;
-    if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return cached;
-}
+// The features glibc's resolver requires for the 4-lane variant's AVX2 implementation
+// (__builtin_cpu_supports reads a table filled once, when the program is loaded).
+static int has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
 void refinery_log1p(const double *in, double *out, long n) {
     if (has_avx2()) log1p_avx2(in, out, n); else log1p_sse(in, out, n);
