@@ -33,7 +33,7 @@ final class ClosureCheckTests: XCTestCase {
         let nominalParts = split.partition(count: n), ownParts = split.partition(count: own)
         func gathered(_ rows: [Int], _ ownRows: [Int]) -> ClosureReport {
             ClosureCheck.run(systematic: "toy", model: model, nominalX: HeldOutSplit.gather(rows: x, featureCount: width, rows),
-                             nominalW: rows.map { w[$0] }, names: names, units: units, basePoints: [[-1], [1]],
+                             nominalW: rows.map { w[$0] }, names: names, basePoints: [[-1], [1]],
                              samples: [.init(x: nil, w: rows.map { reweighted[$0] }),
                                        .init(x: HeldOutSplit.gather(rows: ownX, featureCount: width, ownRows),
                                              w: ownRows.map { ownW[$0] })],

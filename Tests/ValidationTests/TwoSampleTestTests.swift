@@ -13,7 +13,7 @@ final class TwoSampleTestTests: XCTestCase {
     func closure(_ model: BPTModel) -> ClosureReport {
         let e = Self.events
         return ClosureCheck.run(systematic: "toy", model: model, nominalX: e.x, nominalW: e.w0,
-                                names: (0..<ToySystematic.features).map { "x\($0)" }, units: Array(repeating: "", count: ToySystematic.features),
+                                names: (0..<ToySystematic.features).map { "x\($0)" },
                                 basePoints: ToySystematic.basePoints, samples: [.init(x: nil, w: e.w1)], threads: 2)
     }
 

@@ -147,7 +147,7 @@ enum ClosureCheck {
 
     /// Closure on every event of row-major `nominalX` (the surrogate predicted here).
     static func run(systematic: String, model: BPTModel, nominalX: [Double], nominalW: [Double], names: [String],
-                    units: [String], basePoints: [[Double]], samples: [Sample], threads: Int) -> ClosureReport {
+                    basePoints: [[Double]], samples: [Sample], threads: Int) -> ClosureReport {
         let predicted = surrogateWeights(model, x: nominalX, w: nominalW, basePoints: basePoints, threads: threads)
         return run(systematic: systematic,
                    nominal: ClosureNominalPart(x: nominalX, w: nominalW, width: names.count, rows: nil, threads: threads),

@@ -54,7 +54,9 @@ struct ClosureNominalPart: Sendable {
     func values(_ all: [Double]) -> [Double] { Self.gathered(all, rows: rows) }
 
     /// `values` at `rows` (nil: all of them, uncopied).
-    static func gathered(_ values: [Double], rows: [Int]?) -> [Double] { rows.map { $0.map { values[$0] } } ?? values }
+    static func gathered(_ values: [Double], rows: [Int]?) -> [Double] {
+        rows.map { HeldOutSplit.gather(rows: values, featureCount: 1, $0) } ?? values
+    }
 }
 
 /// The binned nominal parts of one nominal sample, shared by the systematics of a run
